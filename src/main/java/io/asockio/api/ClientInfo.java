@@ -1,0 +1,30 @@
+package io.asockio.api;
+
+import io.asockio.gate.Connection;
+import io.asockio.registry.ClientKind;
+import io.asockio.registry.ClientRecord;
+
+/**
+ * A snapshot of one client.
+ *
+ * @param id            stable id (kept across reconnects for declared names)
+ * @param name          keyword, or generated name of an anonymous client
+ * @param kind          expected, unexpected or anonymous
+ * @param connected     whether a connection serves it now
+ * @param gate          gate of the current connection, or null
+ * @param transport     {@code tcp} or {@code unix}, or null
+ * @param remoteAddress peer address of the current connection, or null
+ * @param instance      index of the gate verticle instance owning the connection, or -1
+ */
+public record ClientInfo(long id, String name, ClientKind kind, boolean connected, String gate, String transport,
+                         String remoteAddress, int instance) {
+
+  static ClientInfo of(ClientRecord<Connection> record) {
+    Connection c = record.connection();
+    if (c == null) {
+      return new ClientInfo(record.id(), record.name(), record.kind(), false, null, null, null, -1);
+    }
+    return new ClientInfo(record.id(), record.name(), record.kind(), true, c.gate().name(),
+        c.transport().name().toLowerCase(), c.remoteAddress(), c.instance());
+  }
+}

@@ -1,0 +1,93 @@
+package io.asockio.api;
+
+import io.asockio.config.GateConfig;
+import io.asockio.gate.Connection;
+import io.asockio.registry.ClientKind;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The inheritance style: subclass it, override the callbacks, and attach the class to a gate
+ * ({@code "processor": "com.example.MyProcessor"} in the gate's config). One instance serves
+ * one connection; every callback runs on that connection's event loop, in order, with no
+ * hop through the event bus. Never block in a callback.
+ *
+ * <p>An exception thrown from a callback closes this connection with a logged reason; the
+ * server goes on serving everyone else.
+ *
+ * <p>Subclasses need a public no-argument constructor.
+ */
+public abstract class InlineProcessor {
+
+  private Connection connection;
+
+  final void bind(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** The client was accepted (named) or connected (raw). */
+  protected void onConnected() {
+  }
+
+  /** A whole message (framed gate) or a chunk of bytes as it came (raw gate). */
+  protected abstract void onDataReceived(Buffer data);
+
+  /** The socket's write queue, which had filled up, has room again: produce more. */
+  protected void onOutputBuffersAreEmpty() {
+  }
+
+  /** The connection ended; {@code cause} says why. No callback follows. */
+  protected void onConnectionLost(String cause) {
+  }
+
+  /**
+   * Queues a message to this client. Fails with a {@link io.asockio.gate.SendException}
+   * when the connection is closed or its queued output would exceed the configured cap.
+   */
+  public final Future<Void> send(Buffer message) {
+    return connection.send(message);
+  }
+
+  /** Whether the socket's write queue is full: stop producing until {@link #onOutputBuffersAreEmpty()}. */
+  public final boolean isOutputFull() {
+    return connection.isOutputFull();
+  }
+
+  /** Stops reading from this client until {@link #resumeReading()} (back-pressure). */
+  public final void pauseReading() {
+    connection.pauseReading();
+  }
+
+  public final void resumeReading() {
+    connection.resumeReading();
+  }
+
+  /** Closes the connection after the output queued so far. */
+  public final void close() {
+    connection.close("closed by processor");
+  }
+
+  public final long id() {
+    return connection.id();
+  }
+
+  public final String name() {
+    return connection.name();
+  }
+
+  public final ClientKind kind() {
+    return connection.kind();
+  }
+
+  public final GateConfig.Transport transport() {
+    return connection.transport();
+  }
+
+  public final String gateName() {
+    return connection.gate().name();
+  }
+
+  public final String remoteAddress() {
+    return connection.remoteAddress();
+  }
+}

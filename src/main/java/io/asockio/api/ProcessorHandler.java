@@ -1,0 +1,36 @@
+package io.asockio.api;
+
+import io.asockio.gate.Connection;
+import io.asockio.gate.ConnectionHandler;
+import io.vertx.core.buffer.Buffer;
+
+/** Adapts an {@link InlineProcessor} to the gate's {@link ConnectionHandler}. */
+final class ProcessorHandler implements ConnectionHandler {
+
+  private final InlineProcessor processor;
+
+  ProcessorHandler(InlineProcessor processor) {
+    this.processor = processor;
+  }
+
+  @Override
+  public void onOpen(Connection connection) {
+    processor.bind(connection);
+    processor.onConnected();
+  }
+
+  @Override
+  public void onMessage(Connection connection, Buffer data) {
+    processor.onDataReceived(data);
+  }
+
+  @Override
+  public void onDrained(Connection connection) {
+    processor.onOutputBuffersAreEmpty();
+  }
+
+  @Override
+  public void onClosed(Connection connection, String cause) {
+    processor.onConnectionLost(cause);
+  }
+}

@@ -1,0 +1,218 @@
+package io.asockio.codec;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Streaming parser of asockio frames. Feed it bytes as they come from the socket, split
+ * anywhere (also inside the 8-byte header); it emits events to its {@link Listener}.
+ *
+ * <pre>
+ *  input  : 05 00 00 | 00 00 00 00 00 68 65 | 6c 6c 6f 00 00 00 00 00 00 00 00
+ *  events :                                  onMessage("hello")            onMessage("")
+ * </pre>
+ *
+ * <p>Memory: it never allocates from the declared length alone. A frame of at most
+ * {@link #limit()} bytes is buffered whole; the buffer starts at the bytes already at hand
+ * (at most {@link #INITIAL_CAPACITY_CAP} more) and doubles, capped at the frame's length,
+ * so a peer that announces a large frame and sends nothing costs next to nothing. A frame
+ * contained in one read is handed on as a slice, without a copy.
+ *
+ * <p>A longer frame is offered to {@link Listener#onOversizedFrame}: the listener either
+ * takes it as a stream of chunks ({@link Listener#onFrameChunk}, then
+ * {@link Listener#onFrameEnd}) or refuses it, which stops the decoder for good.
+ *
+ * <p>Not thread-safe: one decoder per connection, used on the connection's event loop.
+ */
+public final class FrameDecoder {
+
+  /** Receives decoding events. Any callback may call {@link #stop()}. */
+  public interface Listener {
+
+    /** A whole message. The buffer belongs to the listener. */
+    void onMessage(Buffer payload);
+
+    /**
+     * A frame longer than {@link #limit()}. Return {@code true} to receive it as a stream of
+     * chunks, {@code false} to refuse it: the decoder stops and ignores the rest.
+     *
+     * @param length the declared payload length, unsigned
+     */
+    default boolean onOversizedFrame(long length) {
+      return false;
+    }
+
+    /** A piece of a streamed frame's payload, in order. */
+    default void onFrameChunk(Buffer chunk) {
+    }
+
+    /** The last chunk of a streamed frame was delivered. */
+    default void onFrameEnd() {
+    }
+  }
+
+  /** A buffered frame starts with at most this much room beyond the bytes at hand. */
+  public static final int INITIAL_CAPACITY_CAP = 64 * 1024;
+
+  private enum State { HEADER, BODY, STREAM, STOPPED }
+
+  private final Listener listener;
+  private long limit;
+  private State state = State.HEADER;
+
+  // Header bytes seen so far, when a header is split across reads.
+  private long partialHeader;
+  private int headerBytes;
+
+  // Body of the frame being buffered (BODY) or the bytes left of a stream (STREAM).
+  private int bodyLength;
+  private Buffer body;
+  private long streamRemaining;
+
+  /**
+   * @param limit    largest payload buffered whole, in bytes (at most
+   *                 {@link Frames#MAX_IN_MEMORY_PAYLOAD})
+   * @param listener receives the events
+   */
+  public FrameDecoder(long limit, Listener listener) {
+    this.listener = listener;
+    limit(limit);
+  }
+
+  /** Largest payload buffered whole. */
+  public long limit() {
+    return limit;
+  }
+
+  /** Changes the limit; it applies from the next header on (e.g. after a handshake). */
+  public void limit(long limit) {
+    if (limit < 0 || limit > Frames.MAX_IN_MEMORY_PAYLOAD) {
+      throw new IllegalArgumentException("limit must be 0.." + Frames.MAX_IN_MEMORY_PAYLOAD + ", got " + limit);
+    }
+    this.limit = limit;
+  }
+
+  /** Stops decoding for good: later input is ignored. */
+  public void stop() {
+    state = State.STOPPED;
+    body = null;
+  }
+
+  /** Whether {@link #stop()} was called or a frame was refused. */
+  public boolean isStopped() {
+    return state == State.STOPPED;
+  }
+
+  /** Whether the decoder sits between frames (no partial header or body buffered). */
+  public boolean isAtFrameBoundary() {
+    return state == State.HEADER && headerBytes == 0;
+  }
+
+  /** Decodes {@code data}; emits every event it completes. */
+  public void feed(Buffer data) {
+    int pos = 0;
+    int end = data.length();
+    while (pos < end) {
+      switch (state) {
+        case HEADER: {
+          if (headerBytes == 0 && end - pos >= Frames.HEADER_SIZE) {
+            long length = data.getLongLE(pos);
+            pos += Frames.HEADER_SIZE;
+            pos = onHeader(length, data, pos, end);
+          } else {
+            partialHeader |= (data.getByte(pos++) & 0xFFL) << (8 * headerBytes);
+            if (++headerBytes == Frames.HEADER_SIZE) {
+              long length = partialHeader;
+              partialHeader = 0;
+              headerBytes = 0;
+              pos = onHeader(length, data, pos, end);
+            }
+          }
+          break;
+        }
+        case BODY: {
+          int need = bodyLength - (body == null ? 0 : body.length());
+          int take = Math.min(need, end - pos);
+          if (body == null) {
+            body = Buffer.buffer(Math.min(bodyLength, Math.max(take, Math.min(bodyLength, INITIAL_CAPACITY_CAP))));
+          } else {
+            body = ensureRoom(body, take, bodyLength);
+          }
+          body.appendBuffer(data, pos, take);
+          pos += take;
+          if (body.length() == bodyLength) {
+            Buffer message = body;
+            body = null;
+            state = State.HEADER;
+            listener.onMessage(message);
+          }
+          break;
+        }
+        case STREAM: {
+          int available = end - pos;
+          int take = Long.compareUnsigned(streamRemaining, available) < 0 ? (int) streamRemaining : available;
+          Buffer chunk = data.slice(pos, pos + take);
+          pos += take;
+          streamRemaining -= take;
+          boolean last = streamRemaining == 0;
+          if (last) {
+            state = State.HEADER;
+          }
+          listener.onFrameChunk(chunk);
+          if (last && state != State.STOPPED) {
+            listener.onFrameEnd();
+          }
+          break;
+        }
+        case STOPPED:
+          return;
+        default:
+          throw new IllegalStateException(state.name());
+      }
+    }
+  }
+
+  // Returns the new read position. Whole frames within this read go out as slices.
+  private int onHeader(long length, Buffer data, int pos, int end) {
+    if (Long.compareUnsigned(length, limit) > 0) {
+      if (listener.onOversizedFrame(length)) {
+        if (state == State.STOPPED) {
+          return end;
+        }
+        state = State.STREAM;
+        streamRemaining = length;
+        if (length == 0) {
+          state = State.HEADER;
+          listener.onFrameEnd();
+        }
+      } else {
+        stop();
+        return end;
+      }
+      return pos;
+    }
+    int len = (int) length;
+    if (end - pos >= len) {
+      listener.onMessage(data.slice(pos, pos + len));
+      return pos + len;
+    }
+    state = State.BODY;
+    bodyLength = len;
+    body = null;
+    return pos;
+  }
+
+  // Doubling growth capped at the frame length: amortized O(n) copying, never more than needed.
+  private static Buffer ensureRoom(Buffer body, int more, int cap) {
+    int needed = body.length() + more;
+    int capacity = capacityOf(body);
+    if (needed <= capacity) {
+      return body;
+    }
+    int grown = (int) Math.min(cap, Math.max(needed, 2L * capacity));
+    return Buffer.buffer(grown).appendBuffer(body);
+  }
+
+  private static int capacityOf(Buffer buffer) {
+    return ((io.vertx.core.internal.buffer.BufferInternal) buffer).getByteBuf().capacity();
+  }
+}

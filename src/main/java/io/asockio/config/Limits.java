@@ -1,0 +1,61 @@
+package io.asockio.config;
+
+import io.asockio.codec.Frames;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Set;
+
+/**
+ * Bounds that keep one peer from hurting the others.
+ *
+ * @param maxMessageSize       largest message buffered whole, in bytes; a longer frame closes the connection
+ * @param maxKeywordLength     largest keyword accepted in a handshake, in bytes
+ * @param handshakeTimeoutMs   time a peer has to send its whole keyword frame (slowloris protection)
+ * @param maxQueuedOutputBytes output queued on one connection beyond which a send is refused
+ */
+public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTimeoutMs, long maxQueuedOutputBytes) {
+
+  public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
+  public static final int DEFAULT_MAX_KEYWORD_LENGTH = 1024;
+  /** Keywords are names, not payloads: 64 KiB is far beyond any sensible one. */
+  public static final int MAX_KEYWORD_LENGTH_BOUND = 64 * 1024;
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+  public static final long DEFAULT_MAX_QUEUED_OUTPUT_BYTES = 16L * 1024 * 1024;
+
+  public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_KEYWORD_LENGTH,
+      DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_QUEUED_OUTPUT_BYTES);
+
+  static final Set<String> KEYS = Set.of("maxMessageSize", "maxKeywordLength", "handshakeTimeoutMs",
+      "maxQueuedOutputBytes");
+
+  public Limits withMaxMessageSize(long bytes) {
+    return new Limits(bytes, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes);
+  }
+
+  public Limits withMaxKeywordLength(int bytes) {
+    return new Limits(maxMessageSize, bytes, handshakeTimeoutMs, maxQueuedOutputBytes);
+  }
+
+  public Limits withHandshakeTimeoutMs(long ms) {
+    return new Limits(maxMessageSize, maxKeywordLength, ms, maxQueuedOutputBytes);
+  }
+
+  public Limits withMaxQueuedOutputBytes(long bytes) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, bytes);
+  }
+
+  static Limits fromJson(JsonObject json, String path) {
+    JsonFields f = new JsonFields(json, path);
+    f.rejectUnknown(KEYS);
+    return new Limits(
+        f.number("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE, 0, Frames.MAX_IN_MEMORY_PAYLOAD),
+        f.integer("maxKeywordLength", DEFAULT_MAX_KEYWORD_LENGTH, 1, MAX_KEYWORD_LENGTH_BOUND),
+        f.number("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT_MS, 1, 24L * 3600 * 1000),
+        f.number("maxQueuedOutputBytes", DEFAULT_MAX_QUEUED_OUTPUT_BYTES, 1, Long.MAX_VALUE));
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("maxMessageSize", maxMessageSize).put("maxKeywordLength", maxKeywordLength)
+        .put("handshakeTimeoutMs", handshakeTimeoutMs).put("maxQueuedOutputBytes", maxQueuedOutputBytes);
+  }
+}

@@ -1,0 +1,74 @@
+package io.asockio.gate;
+
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.GateConfig;
+import io.asockio.registry.ClientRecord;
+import io.asockio.registry.ClientRegistry;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+
+/**
+ * What every gate of a node shares: the config, the client registry, the choice of a
+ * handler for a new connection, and counters of refusals and closes by reason.
+ */
+public final class GateServices {
+
+  private final AsockioConfig config;
+  private final ClientRegistry<Connection> registry;
+  private final BiFunction<ClientRecord<Connection>, GateConfig, ConnectionHandler> handlerFactory;
+  private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
+  private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+
+  /**
+   * @param handlerFactory picks the handler of a newly opened connection, from its client
+   *                       record and gate; it must not return null
+   */
+  public GateServices(AsockioConfig config, ClientRegistry<Connection> registry,
+                      BiFunction<ClientRecord<Connection>, GateConfig, ConnectionHandler> handlerFactory) {
+    this.config = config;
+    this.registry = registry;
+    this.handlerFactory = handlerFactory;
+  }
+
+  public AsockioConfig config() {
+    return config;
+  }
+
+  public ClientRegistry<Connection> registry() {
+    return registry;
+  }
+
+  ConnectionHandler handlerFor(ClientRecord<Connection> record, GateConfig gate) {
+    return handlerFactory.apply(record, gate);
+  }
+
+  /** Adds one to the counter {@code name} (e.g. {@code refused.unknown keyword}). */
+  public void count(String name) {
+    counters.computeIfAbsent(name, k -> new LongAdder()).increment();
+  }
+
+  /** Current value of a counter (0 when it never counted). */
+  public long counter(String name) {
+    LongAdder adder = counters.get(name);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** A snapshot of all counters. */
+  public Map<String, Long> counters() {
+    Map<String, Long> snapshot = new java.util.TreeMap<>();
+    counters.forEach((k, v) -> snapshot.put(k, v.sum()));
+    return snapshot;
+  }
+
+  void boundPort(String gate, int port) {
+    boundPorts.put(gate, port);
+  }
+
+  /** The TCP port a gate listens on (useful with port 0), or -1. */
+  public int boundPort(String gate) {
+    return boundPorts.getOrDefault(gate, -1);
+  }
+}

@@ -9,7 +9,6 @@ import io.asockio.config.Policies;
 import io.asockio.registry.ClientKind;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -53,6 +52,8 @@ public final class Connection {
   private ConnectionHandler handler;
   private long handshakeTimer = -1;
   private String closeCause;
+  // Bytes handed to the socket whose write has not completed yet (Vert.x's queue + Netty's + not yet in the kernel).
+  private long queuedBytes;
 
   Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context) {
     this.services = services;
@@ -193,8 +194,14 @@ public final class Connection {
     if (full != null) {
       return full;
     }
-    socket.write(bytes);
+    write(bytes);
     return null;
+  }
+
+  private void write(Buffer bytes) {
+    int length = bytes.length();
+    queuedBytes += length;
+    socket.write(bytes).onComplete(done -> queuedBytes -= length);
   }
 
   private SendException offerAll(List<Buffer> payloads) {
@@ -212,7 +219,7 @@ public final class Connection {
     if (full != null) {
       return full;
     }
-    socket.write(bytes);
+    write(bytes);
     return null;
   }
 
@@ -232,10 +239,9 @@ public final class Connection {
     return null;
   }
 
-  /** Bytes written to the socket but not yet taken by the kernel. */
+  /** Bytes queued for this client and not yet taken by the kernel. Event loop only. */
   public long queuedOutputBytes() {
-    ChannelOutboundBuffer out = socket.channelHandlerContext().channel().unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
+    return queuedBytes;
   }
 
   /** Whether the socket's write queue is above its high-water mark (time to stop producing). */

@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,14 +61,12 @@ public final class Main {
           ? gate.withPort(node.port(gate.name())).endpoint() : gate.endpoint()) + " (" + gate.mode().name().toLowerCase() + ")");
     }
     System.out.println("asockio: ready (" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ")");
-    CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         node.stop().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception ignored) {
         // exiting anyway
       }
-      stopped.countDown();
     }, "asockio-shutdown"));
   }
 

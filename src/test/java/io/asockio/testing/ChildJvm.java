@@ -1,0 +1,100 @@
+package io.asockio.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real second JVM running the packaged jar; its output is collected line by line. */
+public final class ChildJvm implements AutoCloseable {
+
+  private final Process process;
+  private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> transcript = new ArrayList<>();
+
+  private ChildJvm(Process process) {
+    this.process = process;
+    Thread pump = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, "child-jvm-output");
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  /** Starts {@code java -jar target/asockio.jar args...} in {@code workDir} with extra environment variables. */
+  public static ChildJvm startJar(Path workDir, Map<String, String> env, String... args) throws IOException {
+    Path jar = Path.of("target", "asockio.jar").toAbsolutePath();
+    if (!jar.toFile().isFile()) {
+      throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package' (use 'mvn verify')");
+    }
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new ChildJvm(builder.start());
+  }
+
+  /** Waits for an output line matching {@code regex}; returns its match. */
+  public Matcher awaitLine(String regex, Duration timeout) throws InterruptedException {
+    Pattern pattern = Pattern.compile(regex);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new AssertionError("no line matching /" + regex + "/ within " + timeout.toSeconds() + " s; output so far:\n"
+            + String.join("\n", transcript) + (process.isAlive() ? "" : "\n(process exited " + process.exitValue() + ")"));
+      }
+      transcript.add(line);
+      Matcher m = pattern.matcher(line);
+      if (m.find()) {
+        return m;
+      }
+    }
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Waits for the exit; returns the exit code. */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the process did not exit within " + timeout.toSeconds() + " s");
+    }
+    return process.exitValue();
+  }
+
+  /** All output read so far plus what is buffered. */
+  public String output() {
+    List<String> rest = new ArrayList<>();
+    lines.drainTo(rest);
+    transcript.addAll(rest);
+    return String.join("\n", transcript);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,13 +1,16 @@
 package io.asockio.api;
 
+import io.asockio.client.ClientLink;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.GateConfig;
+import io.asockio.config.LinkConfig;
 import io.asockio.gate.Connection;
 import io.asockio.gate.ConnectionHandler;
 import io.asockio.gate.GateServices;
 import io.asockio.gate.GateVerticle;
 import io.asockio.gate.SendException;
+import io.asockio.registry.ClientKind;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -27,9 +30,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -51,7 +57,12 @@ public final class Asockio {
   private final AsockioConfig config;
   private final ClientRegistry<Connection> registry = new ClientRegistry<>();
   private final GateServices services;
-  private final Map<String, Constructor<? extends InlineProcessor>> processors = new HashMap<>();
+  private final Map<String, Supplier<? extends InlineProcessor>> processorClasses = new HashMap<>();
+  // Processors attached by API, by gate/link name and by client name; they win over config.
+  private final Map<String, Supplier<? extends InlineProcessor>> gateProcessors = new ConcurrentHashMap<>();
+  private final Map<String, Supplier<? extends InlineProcessor>> clientProcessors = new ConcurrentHashMap<>();
+  private final Map<String, ClientLink> links = new ConcurrentHashMap<>();
+  private final Map<String, String> linkDeployments = new ConcurrentHashMap<>();
   private final List<String> deployments = new ArrayList<>();
   private volatile ConnectionHandler defaultHandler;
 
@@ -83,11 +94,15 @@ public final class Asockio {
       return Future.failedFuture(e);
     }
     node.reportTransport();
-    config.clients().forEach(node.registry::declare);
+    config.clients().forEach(c -> node.declare(c.name()));
     return vertx.executeBlocking(() -> {
       node.prepareUnixPaths();
       return null;
-    }, false).compose(v -> node.deployGates()).map(v -> node)
+    }, false).compose(v -> node.deployGates())
+        .compose(v -> {
+          config.links().forEach(node::link);
+          return Future.succeededFuture(node);
+        })
         .recover(err -> node.stop().transform(ignored -> Future.failedFuture(err)));
   }
 
@@ -121,9 +136,36 @@ public final class Asockio {
     return connection == null ? notConnected(record) : connection.send(messages);
   }
 
+  /**
+   * Sends the messages of {@code source} to one client in order, pulling each only when the
+   * socket can take it (a generator of any length never sits in memory). The future
+   * completes when the source is exhausted.
+   */
+  public Future<Void> sendAll(long clientId, Iterator<Buffer> source) {
+    ClientRecord<Connection> record = registry.byId(clientId);
+    if (record == null) {
+      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
+    }
+    Connection connection = record.connection();
+    return connection == null ? notConnected(record) : connection.sendAll(source);
+  }
+
   private Future<Void> send(ClientRecord<Connection> record, Buffer message) {
     Connection connection = record.connection();
-    return connection == null ? notConnected(record) : connection.send(message);
+    if (connection != null) {
+      return connection.send(message);
+    }
+    switch (record.offerOffline(message)) {
+      case QUEUED:
+        return Future.succeededFuture();
+      case CONNECTED:
+        return record.connection().send(message);
+      case FULL:
+        return Future.failedFuture(new SendException(SendException.Reason.OUTPUT_FULL, "client " + record.name()
+            + " is not connected and its offline queue is full (" + record.offlineCount() + " messages)"));
+      default:
+        return notConnected(record);
+    }
   }
 
   private static Future<Void> notConnected(ClientRecord<Connection> record) {
@@ -135,13 +177,25 @@ public final class Asockio {
 
   /** Declares an expected client (before or after it connects); its id is kept across reconnects. */
   public ClientInfo addClient(String name) {
-    return ClientInfo.of(registry.declare(name));
+    return ClientInfo.of(declare(name));
+  }
+
+  private ClientRecord<Connection> declare(String name) {
+    ClientRecord<Connection> record = registry.declare(name);
+    record.offlineLimits(config.limits().offlineQueueMessages(), config.limits().offlineQueueBytes());
+    return record;
   }
 
   /** Forgets a client and closes its connection, if any. Returns whether it was known. */
   public boolean removeClient(String name) {
-    ClientRecord<Connection> record = registry.remove(name);
-    if (record == null) {
+    ClientRecord<Connection> record = registry.byName(name);
+    return record != null && removeClient(record.id());
+  }
+
+  /** Forgets the client with this id and closes its connection, if any. Returns whether it was known. */
+  public boolean removeClient(long id) {
+    ClientRecord<Connection> record = registry.byId(id);
+    if (record == null || registry.remove(record.name()) != record) {
       return false;
     }
     Connection connection = record.connection();
@@ -149,6 +203,70 @@ public final class Asockio {
       connection.close("client removed");
     }
     return true;
+  }
+
+  /** The live connection of a client, or null (for closing, raw switching, pausing). */
+  public Connection connection(long id) {
+    ClientRecord<Connection> record = registry.byId(id);
+    return record == null ? null : record.connection();
+  }
+
+  /**
+   * Attaches an {@link InlineProcessor} to the connections of a named client (they win over
+   * the gate's processor). Applies from its next connection.
+   */
+  public Asockio clientProcessor(String clientName, Supplier<? extends InlineProcessor> processor) {
+    clientProcessors.put(clientName, processor);
+    return this;
+  }
+
+  /** Attaches an {@link InlineProcessor} to every new connection of a gate (or link) by its name. */
+  public Asockio gateProcessor(String gateName, Supplier<? extends InlineProcessor> processor) {
+    gateProcessors.put(gateName, processor);
+    return this;
+  }
+
+  /** Sets the handler of connections that have no processor. */
+  public Asockio handler(ConnectionHandler handler) {
+    this.defaultHandler = handler;
+    return this;
+  }
+
+  // ---- client role ------------------------------------------------------------------------
+
+  /**
+   * Dials out (client role) and keeps the link up as configured. Its connection joins this
+   * node's clients under {@code link.name()}; messages sent to that name while it is down
+   * are kept up to {@code link.offlineQueueMessages()}.
+   */
+  public ClientLink link(LinkConfig link) {
+    ClientRecord<Connection> record = registry.declare(link.name(), ClientKind.OUTGOING);
+    record.offlineLimits(link.offlineQueueMessages(), config.limits().offlineQueueBytes());
+    if (link.processor() != null && !gateProcessors.containsKey(link.name())) {
+      Supplier<? extends InlineProcessor> supplier = processorClasses.get(link.processor());
+      if (supplier == null) {
+        supplier = resolveProcessor(link.processor(), "links[" + link.name() + "].processor");
+      }
+      gateProcessors.put(link.name(), supplier);
+    }
+    ClientLink clientLink = new ClientLink(services, link);
+    if (links.putIfAbsent(link.name(), clientLink) != null) {
+      throw new IllegalStateException("a link named " + link.name() + " exists already");
+    }
+    vertx.deployVerticle(clientLink).onSuccess(id -> linkDeployments.put(link.name(), id));
+    return clientLink;
+  }
+
+  /** The link of this name, or null. */
+  public ClientLink link(String name) {
+    return links.get(name);
+  }
+
+  /** Closes a link: its connection is closed and it stops reconnecting. */
+  public Future<Void> unlink(String name) {
+    links.remove(name);
+    String id = linkDeployments.remove(name);
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
   /** A snapshot of every known client. */
@@ -190,25 +308,30 @@ public final class Asockio {
     return services.counters();
   }
 
-  /** Stops every gate; connections are closed. */
+  /** Stops every gate and link; connections are closed. */
   public Future<Void> stop() {
     List<Future<?>> undeployed = new ArrayList<>();
     synchronized (deployments) {
       deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
       deployments.clear();
     }
+    new ArrayList<>(links.keySet()).forEach(name -> undeployed.add(unlink(name)));
     return Future.join(undeployed).mapEmpty();
   }
 
   // ---- internals --------------------------------------------------------------------------
 
+  // Per client name first, then per gate (API, then config), then the node's handler.
   private ConnectionHandler handlerFor(ClientRecord<Connection> record, GateConfig gate) {
-    if (gate.processor() != null) {
-      try {
-        return new ProcessorHandler(processors.get(gate.processor()).newInstance());
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException("cannot create processor " + gate.processor(), e);
-      }
+    Supplier<? extends InlineProcessor> processor = clientProcessors.get(record.name());
+    if (processor == null) {
+      processor = gateProcessors.get(gate.name());
+    }
+    if (processor == null && gate.processor() != null) {
+      processor = processorClasses.get(gate.processor());
+    }
+    if (processor != null) {
+      return new ProcessorHandler(processor.get());
     }
     ConnectionHandler handler = defaultHandler;
     return handler != null ? handler : DroppingHandler.INSTANCE;
@@ -217,22 +340,42 @@ public final class Asockio {
   private void resolveProcessors() {
     for (int i = 0; i < config.gates().size(); i++) {
       String className = config.gates().get(i).processor();
-      if (className == null || processors.containsKey(className)) {
-        continue;
+      if (className != null && !processorClasses.containsKey(className)) {
+        processorClasses.put(className, resolveProcessor(className, "gates[" + i + "].processor"));
       }
-      String key = "gates[" + i + "].processor";
-      try {
-        Class<?> type = Class.forName(className);
-        if (!InlineProcessor.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
-          throw new ConfigException(key, className + " is not a concrete subclass of " + InlineProcessor.class.getName());
+    }
+    for (int i = 0; i < config.clients().size(); i++) {
+      String className = config.clients().get(i).processor();
+      if (className != null) {
+        clientProcessors.put(config.clients().get(i).name(), resolveProcessor(className, "clients[" + i + "].processor"));
+      }
+    }
+    for (int i = 0; i < config.links().size(); i++) {
+      String className = config.links().get(i).processor();
+      if (className != null) {
+        gateProcessors.put(config.links().get(i).name(), resolveProcessor(className, "links[" + i + "].processor"));
+      }
+    }
+  }
+
+  private static Supplier<? extends InlineProcessor> resolveProcessor(String className, String key) {
+    try {
+      Class<?> type = Class.forName(className);
+      if (!InlineProcessor.class.isAssignableFrom(type) || Modifier.isAbstract(type.getModifiers())) {
+        throw new ConfigException(key, className + " is not a concrete subclass of " + InlineProcessor.class.getName());
+      }
+      Constructor<? extends InlineProcessor> constructor = type.asSubclass(InlineProcessor.class).getConstructor();
+      return () -> {
+        try {
+          return constructor.newInstance();
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot create processor " + className, e);
         }
-        Constructor<? extends InlineProcessor> constructor = type.asSubclass(InlineProcessor.class).getConstructor();
-        processors.put(className, constructor);
-      } catch (ClassNotFoundException e) {
-        throw new ConfigException(key, "class " + className + " not found");
-      } catch (NoSuchMethodException e) {
-        throw new ConfigException(key, className + " has no public no-argument constructor");
-      }
+      };
+    } catch (ClassNotFoundException e) {
+      throw new ConfigException(key, "class " + className + " not found");
+    } catch (NoSuchMethodException e) {
+      throw new ConfigException(key, className + " has no public no-argument constructor");
     }
   }
 

@@ -6,6 +6,8 @@ import io.asockio.registry.ClientKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.Iterator;
+
 /**
  * The inheritance style: subclass it, override the callbacks, and attach the class to a gate
  * ({@code "processor": "com.example.MyProcessor"} in the gate's config). One instance serves
@@ -62,9 +64,45 @@ public abstract class InlineProcessor {
     connection.resumeReading();
   }
 
+  /**
+   * Sends the messages of {@code messages} in order, pulling the next one only when the
+   * socket can take it: a generator of a million messages never sits in memory at once.
+   */
+  public final Future<Void> sendAll(Iterable<Buffer> messages) {
+    return connection.sendAll(messages.iterator());
+  }
+
+  /** Like {@link #sendAll(Iterable)}, from an iterator. */
+  public final Future<Void> sendAll(Iterator<Buffer> messages) {
+    return connection.sendAll(messages);
+  }
+
   /** Closes the connection after the output queued so far. */
   public final void close() {
     connection.close("closed by processor");
+  }
+
+  /** Closes at once; output not yet written is dropped. */
+  public final void closeNow() {
+    connection.closeNow("closed by processor");
+  }
+
+  /** Refuses new sends, lets the queued output go out, then closes. */
+  public final void closeAfterFlush() {
+    connection.closeAfterFlush();
+  }
+
+  /**
+   * Stops framing on this connection: later bytes arrive in {@link #onDataReceived} as they
+   * come, and sends go out as they are (e.g. to tunnel HTTP after a named handshake).
+   */
+  public final void switchToRaw() {
+    connection.switchToRaw();
+  }
+
+  /** The connection itself, for what the shortcuts above do not cover. */
+  public final Connection connection() {
+    return connection;
   }
 
   public final long id() {

@@ -53,7 +53,7 @@ public final class FrameDecoder {
   /** A buffered frame starts with at most this much room beyond the bytes at hand. */
   public static final int INITIAL_CAPACITY_CAP = 64 * 1024;
 
-  private enum State { HEADER, BODY, STREAM, STOPPED }
+  private enum State { HEADER, BODY, STREAM, RAW, STOPPED }
 
   private final Listener listener;
   private long limit;
@@ -67,6 +67,7 @@ public final class FrameDecoder {
   private int bodyLength;
   private Buffer body;
   private long streamRemaining;
+  private java.util.function.Consumer<Buffer> rawSink;
 
   /**
    * @param limit    largest payload buffered whole, in bytes (at most
@@ -95,6 +96,42 @@ public final class FrameDecoder {
   public void stop() {
     state = State.STOPPED;
     body = null;
+  }
+
+  /**
+   * Stops framing: from now on every byte goes to {@code sink} as it comes, starting with
+   * any partial header or body already buffered and the rest of the current read. May be
+   * called from a callback.
+   */
+  public void switchToRaw(java.util.function.Consumer<Buffer> sink) {
+    if (state == State.STOPPED || state == State.RAW) {
+      return;
+    }
+    Buffer leftover = Buffer.buffer();
+    if (headerBytes > 0) {
+      for (int i = 0; i < headerBytes; i++) {
+        leftover.appendByte((byte) (partialHeader >>> (8 * i)));
+      }
+    } else if (state == State.BODY) {
+      // The header was consumed already: give it back, so the raw reader sees the bytes as sent.
+      leftover.appendLongLE(bodyLength);
+      if (body != null) {
+        leftover.appendBuffer(body);
+      }
+    }
+    partialHeader = 0;
+    headerBytes = 0;
+    body = null;
+    state = State.RAW;
+    rawSink = sink;
+    if (leftover.length() > 0) {
+      sink.accept(leftover);
+    }
+  }
+
+  /** Whether {@link #switchToRaw} was called. */
+  public boolean isRaw() {
+    return state == State.RAW;
   }
 
   /** Whether {@link #stop()} was called or a frame was refused. */
@@ -163,6 +200,9 @@ public final class FrameDecoder {
           }
           break;
         }
+        case RAW:
+          rawSink.accept(pos == 0 && end == data.length() ? data : data.slice(pos, end));
+          return;
         case STOPPED:
           return;
         default:

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -15,42 +14,62 @@ import java.util.Set;
  * {@link #toJson}.
  *
  * @param gates           listening endpoints; clients of all of them form one set
- * @param clients         names of the expected named clients (more can be added at run time)
+ * @param clients         expected named clients (more can be added at run time)
+ * @param links           outgoing connections (client role)
  * @param policies        unknown keywords and takeover
  * @param limits          sizes and timeouts
  * @param nativeTransport prefer Netty's native epoll transport (falls back to NIO with a log line)
  */
-public record AsockioConfig(List<GateConfig> gates, List<String> clients, Policies policies, Limits limits,
-                            boolean nativeTransport) {
+public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, List<LinkConfig> links,
+                            Policies policies, Limits limits, boolean nativeTransport) {
 
   public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
 
-  static final Set<String> KEYS = Set.of("gates", "clients", "policies", "limits", "nativeTransport");
+  static final Set<String> KEYS = Set.of("gates", "clients", "links", "policies", "limits", "nativeTransport");
 
   public AsockioConfig {
     gates = List.copyOf(gates);
     clients = List.copyOf(clients);
+    links = List.copyOf(links);
   }
 
   /** A config with these gates and every other value at its default. */
   public static AsockioConfig of(GateConfig... gates) {
-    return new AsockioConfig(List.of(gates), List.of(), Policies.DEFAULTS, Limits.DEFAULTS, DEFAULT_NATIVE_TRANSPORT);
+    return new AsockioConfig(List.of(gates), List.of(), List.of(), Policies.DEFAULTS, Limits.DEFAULTS,
+        DEFAULT_NATIVE_TRANSPORT);
   }
 
   public AsockioConfig withClients(String... names) {
-    return new AsockioConfig(gates, List.of(names), policies, limits, nativeTransport);
+    List<ClientConfig> list = new ArrayList<>();
+    for (String name : names) {
+      list.add(ClientConfig.named(name));
+    }
+    return withClientConfigs(list);
+  }
+
+  public AsockioConfig withClientConfigs(List<ClientConfig> newClients) {
+    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport);
+  }
+
+  public AsockioConfig withLinks(LinkConfig... newLinks) {
+    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport);
   }
 
   public AsockioConfig withPolicies(Policies newPolicies) {
-    return new AsockioConfig(gates, clients, newPolicies, limits, nativeTransport);
+    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport);
   }
 
   public AsockioConfig withLimits(Limits newLimits) {
-    return new AsockioConfig(gates, clients, policies, newLimits, nativeTransport);
+    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport);
   }
 
   public AsockioConfig withGates(List<GateConfig> newGates) {
-    return new AsockioConfig(newGates, clients, policies, limits, nativeTransport);
+    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport);
+  }
+
+  /** Names of the expected clients. */
+  public List<String> clientNames() {
+    return clients.stream().map(ClientConfig::name).toList();
   }
 
   /** Parses and validates; the exception names the first wrong key. */
@@ -58,19 +77,16 @@ public record AsockioConfig(List<GateConfig> gates, List<String> clients, Polici
     JsonFields f = new JsonFields(json, "");
     f.rejectUnknown(KEYS);
     JsonArray gateArray = f.array("gates");
-    if (gateArray == null || gateArray.isEmpty()) {
-      throw new ConfigException("gates", "required, expected a non-empty array of gates");
+    JsonArray linkArray = f.array("links");
+    if ((gateArray == null || gateArray.isEmpty()) && (linkArray == null || linkArray.isEmpty())) {
+      throw new ConfigException("gates", "required, expected a non-empty array of gates (or some links)");
     }
     List<GateConfig> gates = new ArrayList<>();
     Set<String> names = new HashSet<>();
     Set<String> endpoints = new HashSet<>();
-    for (int i = 0; i < gateArray.size(); i++) {
+    for (int i = 0; gateArray != null && i < gateArray.size(); i++) {
       String path = "gates[" + i + "]";
-      Object entry = gateArray.getValue(i);
-      if (!(entry instanceof JsonObject)) {
-        throw new ConfigException(path, "expected an object, got " + JsonFields.describe(entry));
-      }
-      GateConfig gate = GateConfig.fromJson((JsonObject) entry, path);
+      GateConfig gate = GateConfig.fromJson(object(gateArray.getValue(i), path), path);
       if (!names.add(gate.name())) {
         throw new ConfigException(path + ".name", "duplicate gate name \"" + gate.name() + "\"");
       }
@@ -79,30 +95,44 @@ public record AsockioConfig(List<GateConfig> gates, List<String> clients, Polici
       }
       gates.add(gate);
     }
-    List<String> clients = new ArrayList<>();
+    List<ClientConfig> clients = new ArrayList<>();
+    Set<String> clientNames = new HashSet<>();
     JsonArray clientArray = f.array("clients");
-    if (clientArray != null) {
-      Set<String> seen = new LinkedHashSet<>();
-      for (int i = 0; i < clientArray.size(); i++) {
-        Object entry = clientArray.getValue(i);
-        if (!(entry instanceof String) || ((String) entry).isEmpty()) {
-          throw new ConfigException("clients[" + i + "]", "expected a non-empty name, got "
-              + (entry == null ? "null" : JsonFields.describe(entry)));
-        }
-        if (!seen.add((String) entry)) {
-          throw new ConfigException("clients[" + i + "]", "duplicate client name \"" + entry + "\"");
-        }
-        clients.add((String) entry);
+    for (int i = 0; clientArray != null && i < clientArray.size(); i++) {
+      ClientConfig client = ClientConfig.fromJson(clientArray.getValue(i), "clients[" + i + "]");
+      if (!clientNames.add(client.name())) {
+        throw new ConfigException("clients[" + i + "]", "duplicate client name \"" + client.name() + "\"");
       }
+      clients.add(client);
     }
-    return new AsockioConfig(gates, clients, Policies.fromJson(f.object("policies"), "policies"),
+    List<LinkConfig> links = new ArrayList<>();
+    for (int i = 0; linkArray != null && i < linkArray.size(); i++) {
+      String path = "links[" + i + "]";
+      LinkConfig link = LinkConfig.fromJson(object(linkArray.getValue(i), path), path);
+      if (!clientNames.add(link.name())) {
+        throw new ConfigException(path + ".name", "\"" + link.name() + "\" already names a client or another link");
+      }
+      links.add(link);
+    }
+    return new AsockioConfig(gates, clients, links, Policies.fromJson(f.object("policies"), "policies"),
         Limits.fromJson(f.object("limits"), "limits"), f.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT));
+  }
+
+  private static JsonObject object(Object entry, String path) {
+    if (!(entry instanceof JsonObject)) {
+      throw new ConfigException(path, "expected an object, got " + (entry == null ? "null" : JsonFields.describe(entry)));
+    }
+    return (JsonObject) entry;
   }
 
   public JsonObject toJson() {
     JsonArray gateArray = new JsonArray();
     gates.forEach(g -> gateArray.add(g.toJson()));
-    return new JsonObject().put("gates", gateArray).put("clients", new JsonArray(new ArrayList<>(clients)))
+    JsonArray clientArray = new JsonArray();
+    clients.forEach(c -> clientArray.add(c.toJson()));
+    JsonArray linkArray = new JsonArray();
+    links.forEach(l -> linkArray.add(l.toJson()));
+    return new JsonObject().put("gates", gateArray).put("clients", clientArray).put("links", linkArray)
         .put("policies", policies.toJson()).put("limits", limits.toJson()).put("nativeTransport", nativeTransport);
   }
 }

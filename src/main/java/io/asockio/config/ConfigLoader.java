@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * would let the file win over the environment.
  *
  * <p>An override names a key path; segments match keys case-insensitively, and inside
- * {@code gates} a segment names a gate by its {@code name} (or its index):
+ * {@code gates} and {@code links} a segment names an entry by its {@code name} (or its index):
  * <pre>
  *   -Dasockio.limits.maxMessageSize=1048576
  *   ASOCKIO_GATES_TCP_PORT=25001
@@ -103,18 +103,19 @@ public final class ConfigLoader {
         node.put(key, value);
         return;
       }
-      if (known == AsockioConfig.KEYS && key.equals("gates")) {
-        JsonArray gates = node.getJsonArray("gates", new JsonArray());
-        JsonObject gate = findGate(gates, segments.get(++i));
-        if (gate == null) {
-          throw new ConfigException(source, "no gate named \"" + segments.get(i) + "\"");
+      if (known == AsockioConfig.KEYS && (key.equals("gates") || key.equals("links"))) {
+        String what = key.equals("gates") ? "gate" : "link";
+        Object array = node.getValue(key);
+        JsonObject entry = array instanceof JsonArray ? findByName((JsonArray) array, segments.get(++i)) : null;
+        if (entry == null) {
+          throw new ConfigException(source, "no " + what + " named \"" + segments.get(Math.min(i, segments.size() - 1)) + "\"");
         }
         if (i == segments.size() - 1) {
-          throw new ConfigException(source, "names a gate, not one of its keys");
+          throw new ConfigException(source, "names a " + what + ", not one of its keys");
         }
-        node = gate;
-        known = GateConfig.KEYS;
-        level = "gate";
+        node = entry;
+        known = key.equals("gates") ? GateConfig.KEYS : LinkConfig.KEYS;
+        level = what;
       } else if (known == AsockioConfig.KEYS && (key.equals("limits") || key.equals("policies"))) {
         Object child = node.getValue(key);
         if (!(child instanceof JsonObject)) {
@@ -130,7 +131,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static JsonObject findGate(JsonArray gates, String segment) {
+  private static JsonObject findByName(JsonArray gates, String segment) {
     for (int i = 0; i < gates.size(); i++) {
       Object g = gates.getValue(i);
       if (g instanceof JsonObject && segment.equalsIgnoreCase(String.valueOf(((JsonObject) g).getValue("name")))) {

@@ -15,21 +15,33 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One accepted socket and its state machine, confined to the socket's event loop:
+ * One socket and its state machine, confined to the socket's event loop:
  *
  * <pre>
- *  framed: HANDSHAKE --keyword accepted, "OK" sent--> OPEN --close/EOF--> CLOSED
- *              \--refused ("ERR reason"), timeout, oversized keyword--> CLOSED
- *  raw:    OPEN (anonymous client) --close/EOF--> CLOSED
+ *  accepted, framed: HANDSHAKE --keyword admitted, "OK" sent--> OPEN --close/EOF--> CLOSED
+ *                        \--refused ("ERR reason"), timeout, oversized keyword--> CLOSED
+ *  dialled,  framed: HANDSHAKE --keyword sent, "OK" received--> OPEN ...
+ *                        \--"ERR reason", other answer, close--> CLOSED (refusal reported)
+ *  raw:              OPEN (anonymous, or the link's name) --close/EOF--> CLOSED
  * </pre>
  *
- * Other threads reach it only through {@link #send} (which hops onto its event loop) and
- * {@link #close}.
+ * Accepted and dialled connections are the same object after the handshake. Other threads
+ * reach a connection only through its thread-safe methods ({@link #send}, {@link #sendAll},
+ * {@link #close}, {@link #closeNow}, {@link #closeAfterFlush}, {@link #switchToRaw}), which hop
+ * onto its event loop.
+ *
+ * <p>Output: bytes handed to the socket are counted until their write completes (this covers
+ * Vert.x's outbound queue as well as Netty's). A send that would take the count beyond
+ * {@code limits.maxQueuedOutputBytes} fails with {@code OUTPUT_FULL}. Iterators given to
+ * {@link #sendAll(Iterator)} are pulled only while the socket is writable, so a generator
+ * of a million messages never sits in memory at once.
  */
 public final class Connection {
 
@@ -37,6 +49,18 @@ public final class Connection {
 
   /** Where a connection is in its life. */
   public enum State { HANDSHAKE, OPEN, CLOSED }
+
+  /** What a dialled connection reports: its handshake's outcome, then its end. */
+  public interface DialOutcome {
+    /** The server answered {@code OK} (or the link is raw): the connection is open. */
+    void opened(Connection connection);
+
+    /** The server refused ({@code ERR reason}), answered something else, or closed first. */
+    void refused(Connection connection, String reason);
+
+    /** The open connection ended. */
+    void lost(Connection connection, String cause);
+  }
 
   private final GateServices services;
   private final GateConfig gate;
@@ -48,12 +72,33 @@ public final class Connection {
   private final FrameDecoder decoder;
 
   private State state;
+  private boolean framedOutput;
   private ClientRecord<Connection> client;
   private ConnectionHandler handler;
   private long handshakeTimer = -1;
   private String closeCause;
-  // Bytes handed to the socket whose write has not completed yet (Vert.x's queue + Netty's + not yet in the kernel).
+
+  // Dialled connections only: the name to bind on OK, whom to tell, and whether the handshake was reported.
+  private String dialledName;
+  private DialOutcome dialOutcome;
+  private boolean dialReported;
+
+  // Output. queuedBytes: bytes given to the socket whose write has not completed, plus
+  // framed bytes waiting in the backlog. The backlog holds Buffers (already framed) and
+  // Producers; it is non-empty only while a producer is in front.
   private long queuedBytes;
+  private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+  private boolean closeAfterFlush;
+
+  private static final class Producer {
+    final Iterator<Buffer> source;
+    final Promise<Void> done;
+
+    Producer(Iterator<Buffer> source, Promise<Void> done) {
+      this.source = source;
+      this.done = done;
+    }
+  }
 
   Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context) {
     this.services = services;
@@ -63,37 +108,67 @@ public final class Connection {
     this.context = context;
     this.limits = services.config().limits();
     this.remoteAddress = String.valueOf(socket.remoteAddress());
-    this.decoder = gate.mode() == GateConfig.Mode.FRAMED
-        ? new FrameDecoder(limits.maxKeywordLength(), new Decoding()) : null;
+    this.framedOutput = gate.mode() == GateConfig.Mode.FRAMED;
+    this.decoder = framedOutput ? new FrameDecoder(limits.maxKeywordLength(), new Decoding()) : null;
   }
 
-  /** Installs the socket's handlers; must run on the socket's context, in its connect callback. */
+  /** Accepted socket: installs the handlers; must run on the socket's context, in its connect callback. */
   void start() {
+    installSocketHandlers();
+    if (decoder == null) {
+      client = services.registry().anonymous(this);
+      open();
+      socket.handler(this::onRawData);
+    } else {
+      startHandshakeTimer();
+      socket.handler(decoder::feed);
+    }
+  }
+
+  /**
+   * Dialled socket (client role): sends {@code keyword} (framed links) and waits for the
+   * answer; binds the connection to {@code name} in the registry once open. Must run on the
+   * socket's context, in its connect callback.
+   */
+  public static Connection dialled(GateServices services, GateConfig link, NetSocketInternal socket,
+                                   ContextInternal context, String name, Buffer keyword, DialOutcome outcome) {
+    Connection c = new Connection(services, link, 0, socket, context);
+    c.dialledName = name;
+    c.dialOutcome = outcome;
+    c.installSocketHandlers();
+    if (c.decoder == null) {
+      c.bindDialled();
+      c.socket.handler(c::onRawData);
+    } else {
+      c.startHandshakeTimer();
+      c.socket.handler(c.decoder::feed);
+      c.socket.write(FrameEncoder.frame(keyword));
+    }
+    return c;
+  }
+
+  private void installSocketHandlers() {
+    state = State.HANDSHAKE;
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> {
       if (closeCause == null) {
         closeCause = "socket error: " + err.getMessage();
       }
     });
-    socket.drainHandler(v -> {
-      if (state == State.OPEN) {
-        guarded(() -> handler.onDrained(this));
-      }
-    });
-    if (decoder == null) {
-      client = services.registry().anonymous(this);
-      open();
-      socket.handler(this::onRawData);
-    } else {
-      state = State.HANDSHAKE;
-      handshakeTimer = context.owner().setTimer(limits.handshakeTimeoutMs(), id -> {
-        handshakeTimer = -1;
-        if (state == State.HANDSHAKE) {
+    socket.drainHandler(v -> pump());
+  }
+
+  private void startHandshakeTimer() {
+    handshakeTimer = context.owner().setTimer(limits.handshakeTimeoutMs(), id -> {
+      handshakeTimer = -1;
+      if (state == State.HANDSHAKE) {
+        if (dialledName != null) {
+          failDial("no answer to the keyword within " + limits.handshakeTimeoutMs() + " ms");
+        } else {
           refuse("handshake timeout");
         }
-      });
-      socket.handler(decoder::feed);
-    }
+      }
+    });
   }
 
   // ---- identity ---------------------------------------------------------------------------
@@ -104,7 +179,7 @@ public final class Connection {
     return c == null ? -1 : c.id();
   }
 
-  /** The client's name (its keyword, or a generated one for anonymous clients), or null before the handshake. */
+  /** The client's name (its keyword, a link name, or a generated one), or null before the handshake. */
   public String name() {
     ClientRecord<Connection> c = client;
     return c == null ? null : c.name();
@@ -115,11 +190,12 @@ public final class Connection {
     return c == null ? null : c.kind();
   }
 
+  /** The gate that accepted it, or for a dialled connection the link's endpoint. */
   public GateConfig gate() {
     return gate;
   }
 
-  /** Index of the gate verticle instance that accepted this connection. */
+  /** Index of the gate verticle instance that accepted this connection (0 for dialled ones). */
   public int instance() {
     return instance;
   }
@@ -136,6 +212,11 @@ public final class Connection {
     return state;
   }
 
+  /** Whether messages are framed (false on raw gates and after {@link #switchToRaw()}). */
+  public boolean isFramed() {
+    return framedOutput;
+  }
+
   /** The event-loop context that owns this connection. */
   public ContextInternal context() {
     return context;
@@ -144,10 +225,10 @@ public final class Connection {
   // ---- output -----------------------------------------------------------------------------
 
   /**
-   * Queues one message (a frame, or raw bytes on a raw gate). Thread-safe: off the
-   * connection's event loop it hops there first. Succeeds once the bytes are queued on the
-   * socket; fails with a {@link SendException} when the connection is not open or its queued
-   * output would exceed {@code limits.maxQueuedOutputBytes}.
+   * Queues one message (a frame, or raw bytes on a raw connection). Thread-safe. Succeeds
+   * once the bytes are queued on the socket; fails with a {@link SendException} when the
+   * connection is not open or its queued output would exceed {@code limits.maxQueuedOutputBytes}
+   * (an empty queue always takes one message).
    */
   public Future<Void> send(Buffer payload) {
     if (context.inThread()) {
@@ -166,14 +247,10 @@ public final class Connection {
     return promise.future();
   }
 
-  /** Queues several messages in order, as one write; all or none are queued. */
+  /** Queues several messages in order, as one write; all or none are queued. Thread-safe. */
   public Future<Void> send(List<Buffer> payloads) {
-    if (context.inThread()) {
-      SendException refused = offerAll(payloads);
-      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
-    }
     Promise<Void> promise = context.promise();
-    context.execute(() -> {
+    onLoop(() -> {
       SendException refused = offerAll(payloads);
       if (refused == null) {
         promise.complete();
@@ -184,43 +261,121 @@ public final class Connection {
     return promise.future();
   }
 
+  /**
+   * Sends the messages of {@code source} in order, pulling the next one only while the
+   * socket is writable. The future completes when the iterator is exhausted and every
+   * message was queued; it fails when the connection closes first or the iterator throws.
+   * Messages sent later by other means go out after these. Thread-safe; the iterator is
+   * only touched on the connection's event loop.
+   */
+  public Future<Void> sendAll(Iterator<Buffer> source) {
+    Promise<Void> promise = context.promise();
+    onLoop(() -> {
+      if (state != State.OPEN || closeAfterFlush) {
+        promise.fail(notConnected());
+        return;
+      }
+      backlog.add(new Producer(source, promise));
+      pump();
+    });
+    return promise.future();
+  }
+
   /** On the event loop: queues the message, or says why not. */
   SendException offer(Buffer payload) {
-    if (state != State.OPEN) {
+    if (state != State.OPEN || closeAfterFlush) {
       return notConnected();
     }
-    Buffer bytes = decoder == null ? payload : FrameEncoder.frame(payload);
+    Buffer bytes = framedOutput ? FrameEncoder.frame(payload) : payload;
     SendException full = checkRoom(bytes.length());
     if (full != null) {
       return full;
     }
-    write(bytes);
+    enqueue(bytes);
     return null;
+  }
+
+  private SendException offerAll(List<Buffer> payloads) {
+    if (state != State.OPEN || closeAfterFlush) {
+      return notConnected();
+    }
+    Buffer bytes;
+    if (framedOutput) {
+      bytes = FrameEncoder.frames(payloads);
+    } else {
+      bytes = Buffer.buffer();
+      payloads.forEach(bytes::appendBuffer);
+    }
+    SendException full = checkRoom(bytes.length());
+    if (full != null) {
+      return full;
+    }
+    enqueue(bytes);
+    return null;
+  }
+
+  private void enqueue(Buffer bytes) {
+    if (backlog.isEmpty()) {
+      write(bytes);
+    } else {
+      queuedBytes += bytes.length();
+      backlog.add(bytes);
+    }
   }
 
   private void write(Buffer bytes) {
     int length = bytes.length();
     queuedBytes += length;
-    socket.write(bytes).onComplete(done -> queuedBytes -= length);
+    writeCounted(bytes, length);
   }
 
-  private SendException offerAll(List<Buffer> payloads) {
-    if (state != State.OPEN) {
-      return notConnected();
+  // The bytes are already in queuedBytes.
+  private void writeCounted(Buffer bytes, int length) {
+    socket.write(bytes).onComplete(done -> {
+      queuedBytes -= length;
+      if (queuedBytes == 0 && backlog.isEmpty()) {
+        onOutputEmpty();
+      }
+    });
+  }
+
+  // Moves the backlog to the socket while it is writable; called on drain and on new producers.
+  private void pump() {
+    while (!backlog.isEmpty() && !socket.writeQueueFull() && state == State.OPEN) {
+      Object head = backlog.peek();
+      if (head instanceof Buffer) {
+        backlog.poll();
+        writeCounted((Buffer) head, ((Buffer) head).length());
+        continue;
+      }
+      Producer producer = (Producer) head;
+      Buffer next;
+      try {
+        if (!producer.source.hasNext()) {
+          backlog.poll();
+          producer.done.tryComplete();
+          continue;
+        }
+        next = producer.source.next();
+      } catch (RuntimeException e) {
+        backlog.poll();
+        LOG.log(Level.WARNING, "message source for " + describe() + " failed; the rest of it is dropped", e);
+        producer.done.tryFail(e);
+        continue;
+      }
+      write(framedOutput ? FrameEncoder.frame(next) : next);
     }
-    Buffer bytes;
-    if (decoder == null) {
-      bytes = Buffer.buffer();
-      payloads.forEach(bytes::appendBuffer);
-    } else {
-      bytes = FrameEncoder.frames(payloads);
+    if (backlog.isEmpty() && queuedBytes == 0 && state == State.OPEN) {
+      onOutputEmpty();
     }
-    SendException full = checkRoom(bytes.length());
-    if (full != null) {
-      return full;
+  }
+
+  private void onOutputEmpty() {
+    if (closeAfterFlush) {
+      closeHere("closed after flush");
+    } else if (state == State.OPEN) {
+      guarded(() -> handler.onDrained(this));
     }
-    write(bytes);
-    return null;
   }
 
   private SendException notConnected() {
@@ -228,11 +383,10 @@ public final class Connection {
   }
 
   private SendException checkRoom(long bytes) {
-    long queued = queuedOutputBytes();
     // An empty queue takes any one message, so a message up to maxMessageSize can always go.
-    if (queued > 0 && queued + bytes > limits.maxQueuedOutputBytes()) {
+    if (queuedBytes > 0 && queuedBytes + bytes > limits.maxQueuedOutputBytes()) {
       services.count("send.output full");
-      return new SendException(SendException.Reason.OUTPUT_FULL, "client " + name() + " has " + queued
+      return new SendException(SendException.Reason.OUTPUT_FULL, "client " + name() + " has " + queuedBytes
           + " bytes of output queued; " + bytes + " more would exceed limits.maxQueuedOutputBytes ("
           + limits.maxQueuedOutputBytes() + ")");
     }
@@ -244,32 +398,76 @@ public final class Connection {
     return queuedBytes;
   }
 
-  /** Whether the socket's write queue is above its high-water mark (time to stop producing). */
+  /** Whether the socket's write queue is above its high-water mark (time to stop producing). Event loop only. */
   public boolean isOutputFull() {
-    return socket.writeQueueFull();
+    return socket.writeQueueFull() || !backlog.isEmpty();
   }
 
   // ---- input flow -------------------------------------------------------------------------
 
-  /** Stops reading from the socket (back-pressure towards the peer). Event loop only. */
+  /** Stops reading from the socket (back-pressure towards the peer). Thread-safe. */
   public void pauseReading() {
-    socket.pause();
+    onLoop(socket::pause);
   }
 
-  /** Reads again after {@link #pauseReading()}. Event loop only. */
+  /** Reads again after {@link #pauseReading()}. Thread-safe. */
   public void resumeReading() {
-    socket.resume();
+    onLoop(socket::resume);
+  }
+
+  /**
+   * Stops framing, in both directions: from now on bytes are delivered as they come and
+   * sends go out as they are. Bytes already received but not yet delivered as a frame are
+   * delivered raw. Thread-safe; a no-op on raw connections.
+   */
+  public void switchToRaw() {
+    onLoop(() -> {
+      if (decoder == null || decoder.isRaw() || state != State.OPEN) {
+        return;
+      }
+      framedOutput = false;
+      decoder.switchToRaw(this::onRawData);
+    });
   }
 
   // ---- closing ----------------------------------------------------------------------------
 
-  /** Closes the connection; queued output is still flushed. Thread-safe. */
+  /** Closes the connection; output queued on the socket is still flushed. Thread-safe. */
   public void close(String reason) {
-    if (context.inThread()) {
-      closeHere(reason);
-    } else {
-      context.execute(() -> closeHere(reason));
-    }
+    onLoop(() -> closeHere(reason));
+  }
+
+  /** Closes at once and drops the output not yet written. Thread-safe. */
+  public void closeNow(String reason) {
+    onLoop(() -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (closeCause == null) {
+        closeCause = reason;
+      }
+      failBacklog();
+      if (decoder != null) {
+        decoder.stop();
+      }
+      socket.channelHandlerContext().channel().close();
+    });
+  }
+
+  /**
+   * Refuses new sends, lets everything already queued (including iterators in progress) go
+   * out, then closes. Thread-safe.
+   */
+  public void closeAfterFlush() {
+    onLoop(() -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      closeAfterFlush = true;
+      if (state != State.OPEN || (backlog.isEmpty() && queuedBytes == 0)) {
+        closeHere("closed after flush");
+      }
+    });
   }
 
   private void closeHere(String reason) {
@@ -285,6 +483,23 @@ public final class Connection {
     socket.close();
   }
 
+  private void failBacklog() {
+    while (!backlog.isEmpty()) {
+      Object item = backlog.poll();
+      if (item instanceof Producer) {
+        ((Producer) item).done.tryFail(notConnected());
+      }
+    }
+  }
+
+  private void onLoop(Runnable action) {
+    if (context.inThread()) {
+      action.run();
+    } else {
+      context.execute(action);
+    }
+  }
+
   // ---- handshake and delivery -------------------------------------------------------------
 
   private final class Decoding implements FrameDecoder.Listener {
@@ -294,14 +509,22 @@ public final class Connection {
       if (state == State.OPEN) {
         guarded(() -> handler.onMessage(Connection.this, payload));
       } else if (state == State.HANDSHAKE) {
-        onKeyword(payload);
+        if (dialledName != null) {
+          onAnswer(payload);
+        } else {
+          onKeyword(payload);
+        }
       }
     }
 
     @Override
     public boolean onOversizedFrame(long length) {
       if (state == State.HANDSHAKE) {
-        refuse("keyword too long");
+        if (dialledName != null) {
+          failDial("answer too long (" + Frames.unsigned(length) + " bytes)");
+        } else {
+          refuse("keyword too long");
+        }
       } else if (state == State.OPEN) {
         LOG.warning(() -> "closing " + describe() + ": a message of " + Frames.unsigned(length)
             + " bytes exceeds limits.maxMessageSize (" + limits.maxMessageSize() + ")");
@@ -335,10 +558,45 @@ public final class Connection {
     socket.write(FrameEncoder.frame(Frames.OK));
     if (admission.replaced() != null) {
       services.count("takeover");
-      LOG.info(() -> "client " + name + " taken over by " + describe());
+      LOG.info(() -> "taken over by " + describe());
       admission.replaced().close("taken over by a new connection");
     }
     open();
+  }
+
+  private void onAnswer(Buffer answer) {
+    if (Frames.isOk(answer)) {
+      cancelHandshakeTimer();
+      decoder.limit(limits.maxMessageSize());
+      bindDialled();
+      return;
+    }
+    String reason = Frames.refusalReason(answer);
+    failDial(reason != null ? reason : "unexpected answer to the keyword (" + answer.length() + " bytes, not OK)");
+  }
+
+  private void bindDialled() {
+    ClientRegistry.Admission<Connection> admission = services.registry().admit(dialledName, this, true, true);
+    client = admission.record();
+    if (admission.replaced() != null) {
+      admission.replaced().close("replaced by a new outgoing connection");
+    }
+    open();
+    if (state == State.OPEN) {
+      dialReported = true;
+      dialOutcome.opened(this);
+    }
+  }
+
+  private void failDial(String reason) {
+    cancelHandshakeTimer();
+    closeCause = "refused: " + reason;
+    decoder.stop();
+    socket.close();
+    if (!dialReported) {
+      dialReported = true;
+      dialOutcome.refused(this, reason);
+    }
   }
 
   private void open() {
@@ -346,6 +604,9 @@ public final class Connection {
     services.count("opened");
     handler = services.handlerFor(client, gate);
     guarded(() -> handler.onOpen(this));
+    if (state == State.OPEN) {
+      services.flushOffline(client, this);
+    }
   }
 
   private void onRawData(Buffer chunk) {
@@ -373,7 +634,12 @@ public final class Connection {
     if (decoder != null) {
       decoder.stop();
     }
+    failBacklog();
     String cause = closeCause == null ? "closed by peer" : closeCause;
+    if (dialledName != null && !dialReported) {
+      dialReported = true;
+      dialOutcome.refused(this, "closed by the server before answering");
+    }
     if (client != null) {
       services.registry().release(client, this);
     }
@@ -384,6 +650,9 @@ public final class Connection {
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handler of " + describe() + " failed in onClosed", e);
       }
+    }
+    if (dialledName != null && was == State.OPEN) {
+      dialOutcome.lost(this, cause);
     }
   }
 
@@ -409,11 +678,26 @@ public final class Connection {
   public String describe() {
     ClientRecord<Connection> c = client;
     String who = c == null ? "peer" : "client#" + c.id() + " \"" + Keywords.printable(c.name()) + "\"";
-    return who + " via gate " + gate.name() + " from " + remoteAddress;
+    return who + (dialledName != null ? " via link " : " via gate ") + gate.name()
+        + " from " + remoteAddress;
   }
 
   @Override
   public String toString() {
     return describe();
   }
+
+  /** Used by {@link GateServices#flushOffline}: writes queued-while-offline messages first. */
+  void sendOffline(List<Buffer> messages) {
+    if (!messages.isEmpty()) {
+      enqueue(framedOutput ? FrameEncoder.frames(messages) : concat(messages));
+    }
+  }
+
+  private static Buffer concat(List<Buffer> parts) {
+    Buffer out = Buffer.buffer();
+    parts.forEach(out::appendBuffer);
+    return out;
+  }
+
 }

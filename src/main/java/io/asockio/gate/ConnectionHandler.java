@@ -8,14 +8,14 @@ import io.vertx.core.buffer.Buffer;
  */
 public interface ConnectionHandler {
 
-  /** The connection is open: a named client was accepted ({@code OK} sent), or a raw peer connected. */
+  /** The connection is open: a named client was accepted ({@code OK} sent or received), or a raw peer connected. */
   default void onOpen(Connection connection) {
   }
 
   /** A whole message (framed) or a chunk as it came (raw). The buffer belongs to the handler. */
   void onMessage(Connection connection, Buffer data);
 
-  /** The socket's write queue, which was full, has room again. */
+  /** Everything queued for this connection was handed to the kernel: its output is empty. */
   default void onDrained(Connection connection) {
   }
 

@@ -63,6 +63,17 @@ public final class GateServices {
     return snapshot;
   }
 
+  /**
+   * Sends what was kept for the client while it was disconnected, ahead of anything else.
+   * Runs on the new connection's event loop right after it opened; the record's monitor
+   * makes it atomic with {@link ClientRecord#offerOffline}.
+   */
+  void flushOffline(ClientRecord<Connection> record, Connection connection) {
+    synchronized (record) {
+      connection.sendOffline(record.takeOffline());
+    }
+  }
+
   void boundPort(String gate, int port) {
     boundPorts.put(gate, port);
   }

@@ -7,5 +7,7 @@ public enum ClientKind {
   /** Introduced itself with a keyword nobody declared (policy {@code unexpected: accept}). */
   UNEXPECTED,
   /** A raw-gate peer without a keyword; it gets a generated name. */
-  ANONYMOUS
+  ANONYMOUS,
+  /** A connection this node dialled out (client role); named after its link. */
+  OUTGOING
 }

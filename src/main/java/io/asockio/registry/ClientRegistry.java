@@ -36,17 +36,24 @@ public final class ClientRegistry<C> {
 
   /** Declares an expected name (idempotent); an unexpected client of that name becomes expected. */
   public ClientRecord<C> declare(String name) {
+    return declare(name, ClientKind.EXPECTED);
+  }
+
+  /** Declares a name that outlives its connections, as {@code kind} (EXPECTED or OUTGOING). */
+  public ClientRecord<C> declare(String name, ClientKind kind) {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("a client name must not be empty");
     }
-    ClientRecord<C> record = byName.compute(name, (n, existing) -> {
+    if (kind != ClientKind.EXPECTED && kind != ClientKind.OUTGOING) {
+      throw new IllegalArgumentException("only expected and outgoing names are declared, not " + kind);
+    }
+    return byName.compute(name, (n, existing) -> {
       if (existing != null) {
-        existing.kind(ClientKind.EXPECTED);
+        existing.kind(kind);
         return existing;
       }
-      return newRecord(n, ClientKind.EXPECTED);
+      return newRecord(n, kind);
     });
-    return record;
   }
 
   /**
@@ -121,7 +128,7 @@ public final class ClientRegistry<C> {
       }
       wasCurrent[0] = true;
       existing.connection(null);
-      if (existing.kind() != ClientKind.EXPECTED) {
+      if (existing.kind() != ClientKind.EXPECTED && existing.kind() != ClientKind.OUTGOING) {
         byId.remove(existing.id());
         return null;
       }

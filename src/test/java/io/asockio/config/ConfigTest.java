@@ -88,7 +88,7 @@ class ConfigTest {
     assertEquals("::1", config.gates().get(0).host());
     assertEquals(1024, config.limits().maxMessageSize());
     assertEquals(Policies.Unexpected.REFUSE, config.policies().unexpected());
-    assertEquals(List.of("a", "b"), config.clients());
+    assertEquals(List.of("a", "b"), config.clientNames());
   }
 
   @Test

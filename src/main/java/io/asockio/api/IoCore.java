@@ -1,0 +1,321 @@
+package io.asockio.api;
+
+import io.asockio.config.AsockioConfig;
+import io.asockio.gate.Connection;
+import io.asockio.gate.ConnectionHandler;
+import io.asockio.registry.ClientKind;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The plain-code style: a loop on an ordinary thread (a worker or a virtual thread) polls
+ * {@link #ioIteration} for what happened, reads what clients sent, and sends.
+ *
+ * <pre>{@code
+ * IoCore core = IoCore.start(vertx, config).await();
+ * core.addClient("manager");
+ * while (running) {
+ *   IoIterationResult r = core.ioIteration(Duration.ofMillis(500));
+ *   for (long id : r.clientsHaveDataToRead()) {
+ *     for (Buffer message : core.readMessages(id)) {
+ *       core.sendMessageToClient(id, message);          // echo
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Events are accumulated between two calls, including those caused by API calls in
+ * between (a removed client shows up as disconnected, a send as drained once its bytes are
+ * out). Messages a client sent stay readable after it disconnected, until it is removed.
+ * Reading from a client pauses while more than {@code limits.maxUnreadBytes} of its
+ * messages wait unread.
+ *
+ * <p>It handles the connections of gates without a processor; gates and clients with an
+ * {@link InlineProcessor} are served by it instead.
+ */
+public final class IoCore implements AutoCloseable {
+
+  private volatile Asockio node;
+  private final long maxUnreadBytes;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private Set<Long> connectedExpected = new LinkedHashSet<>();
+  private Set<Long> connectedUnknown = new LinkedHashSet<>();
+  private Set<Long> disconnected = new LinkedHashSet<>();
+  private Set<Long> readable = new LinkedHashSet<>();
+  private Set<Long> drained = new LinkedHashSet<>();
+  private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
+
+  /** Unread messages of one client. Guarded by its own monitor. */
+  private static final class Inbox {
+    final ArrayDeque<Buffer> messages = new ArrayDeque<>();
+    long bytes;
+    boolean paused;
+    Connection connection;
+  }
+
+  private IoCore(AsockioConfig config) {
+    this.maxUnreadBytes = config.limits().maxUnreadBytes();
+  }
+
+  /** Starts a node whose connections without a processor are served through this API. */
+  public static Future<IoCore> start(Vertx vertx, AsockioConfig config) {
+    IoCore core = new IoCore(config); // exists before the first connection can open
+    return Asockio.start(vertx, config, core.new Handler()).map(node -> {
+      core.node = node;
+      return core;
+    });
+  }
+
+  /** The node underneath, for what this API does not cover (links, counters, processors). */
+  public Asockio node() {
+    return node;
+  }
+
+  // ---- events -----------------------------------------------------------------------------
+
+  /**
+   * Returns what happened since the previous call, waiting at most {@code timeout} for
+   * something to happen (and returning as soon as something did).
+   *
+   * @throws IllegalStateException on an event-loop thread, which must never block
+   */
+  public IoIterationResult ioIteration(Duration timeout) throws InterruptedException {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("ioIteration blocks: call it from a worker or virtual thread, never from an event loop");
+    }
+    long nanos = timeout.toNanos();
+    lock.lock();
+    try {
+      while (nothingHappened() && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+      IoIterationResult result = new IoIterationResult(connectedExpected, connectedUnknown, disconnected, readable, drained);
+      connectedExpected = new LinkedHashSet<>();
+      connectedUnknown = new LinkedHashSet<>();
+      disconnected = new LinkedHashSet<>();
+      readable = new LinkedHashSet<>();
+      drained = new LinkedHashSet<>();
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean nothingHappened() {
+    return connectedExpected.isEmpty() && connectedUnknown.isEmpty() && disconnected.isEmpty() && readable.isEmpty()
+        && drained.isEmpty();
+  }
+
+  // Reads the current field under the lock: the sets are swapped by ioIteration.
+  private enum Kind { CONNECTED_EXPECTED, CONNECTED_UNKNOWN, DISCONNECTED, READABLE, DRAINED }
+
+  private void event(Kind kind, long id) {
+    lock.lock();
+    try {
+      switch (kind) {
+        case CONNECTED_EXPECTED -> connectedExpected.add(id);
+        case CONNECTED_UNKNOWN -> connectedUnknown.add(id);
+        case DISCONNECTED -> disconnected.add(id);
+        case READABLE -> readable.add(id);
+        case DRAINED -> drained.add(id);
+        default -> throw new IllegalArgumentException(kind.name());
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  /** Takes every message (or raw chunk) the client sent that was not read yet, in order. */
+  public List<Buffer> readMessages(long clientId) {
+    Inbox inbox = inboxes.get(clientId);
+    if (inbox == null) {
+      return List.of();
+    }
+    List<Buffer> taken;
+    Connection resume = null;
+    synchronized (inbox) {
+      taken = new ArrayList<>(inbox.messages);
+      inbox.messages.clear();
+      inbox.bytes = 0;
+      if (inbox.paused) {
+        inbox.paused = false;
+        resume = inbox.connection;
+      }
+    }
+    if (resume != null) {
+      resume.resumeReading();
+    }
+    return taken;
+  }
+
+  /** Unread messages of a client. */
+  public int unreadCount(long clientId) {
+    Inbox inbox = inboxes.get(clientId);
+    if (inbox == null) {
+      return 0;
+    }
+    synchronized (inbox) {
+      return inbox.messages.size();
+    }
+  }
+
+  // ---- sending ----------------------------------------------------------------------------
+
+  /** Queues one message; see {@link Asockio#send(long, Buffer)} for the outcome. */
+  public Future<Void> sendMessageToClient(long clientId, Buffer message) {
+    return node.send(clientId, message);
+  }
+
+  /** Queues one message to a named client. */
+  public Future<Void> sendMessageToClient(String name, Buffer message) {
+    return node.send(name, message);
+  }
+
+  /**
+   * Sends the messages in order, consuming the iterable lazily as the socket drains: one
+   * million messages from a generator never sit in memory at once. The future completes
+   * when the last one was queued.
+   */
+  public Future<Void> sendMessagesToClient(long clientId, Iterable<Buffer> messages) {
+    return node.sendAll(clientId, messages.iterator());
+  }
+
+  /** Like {@link #sendMessagesToClient(long, Iterable)}, from an iterator. */
+  public Future<Void> sendMessagesToClient(long clientId, Iterator<Buffer> messages) {
+    return node.sendAll(clientId, messages);
+  }
+
+  // ---- clients ----------------------------------------------------------------------------
+
+  /** Registers an expected named client (before or after it connects); returns its id. */
+  public long addClient(String name) {
+    return node.addClient(name).id();
+  }
+
+  /** Forgets a client: closes its connection and drops its unread messages. */
+  public boolean removeClient(long clientId) {
+    boolean known = node.removeClient(clientId);
+    return inboxes.remove(clientId) != null || known;
+  }
+
+  /** The client's current state, or null. */
+  public ClientInfo client(long clientId) {
+    return node.client(clientId);
+  }
+
+  /** The id of a named client, or -1. */
+  public long clientId(String name) {
+    ClientInfo info = node.client(name);
+    return info == null ? -1 : info.id();
+  }
+
+  /** Closes the client's connection at once, dropping output not yet written. */
+  public void closeNow(long clientId) {
+    Connection c = node.connection(clientId);
+    if (c != null) {
+      c.closeNow("closed by the application");
+    }
+  }
+
+  /** Refuses new sends to the client, lets its queued output go out, then closes. */
+  public void closeAfterFlush(long clientId) {
+    Connection c = node.connection(clientId);
+    if (c != null) {
+      c.closeAfterFlush();
+    }
+  }
+
+  /** Stops framing on the client's connection (both directions); later data arrives raw. */
+  public void switchToRaw(long clientId) {
+    Connection c = node.connection(clientId);
+    if (c != null) {
+      c.switchToRaw();
+    }
+  }
+
+  /** Stops the node. */
+  @Override
+  public void close() {
+    node.stop();
+  }
+
+  // ---- the connection handler feeding the sets and inboxes --------------------------------
+
+  private final class Handler implements ConnectionHandler {
+
+    @Override
+    public void onOpen(Connection connection) {
+      IoCore c = IoCore.this;
+      Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
+      synchronized (inbox) {
+        inbox.connection = connection;
+        inbox.paused = false;
+      }
+      ClientKind kind = connection.kind();
+      c.event(kind == ClientKind.EXPECTED || kind == ClientKind.OUTGOING ? Kind.CONNECTED_EXPECTED : Kind.CONNECTED_UNKNOWN,
+          connection.id());
+    }
+
+    @Override
+    public void onMessage(Connection connection, Buffer data) {
+      IoCore c = IoCore.this;
+      Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
+      boolean pause = false;
+      synchronized (inbox) {
+        inbox.messages.add(data);
+        inbox.bytes += data.length();
+        if (!inbox.paused && inbox.bytes > c.maxUnreadBytes) {
+          inbox.paused = true;
+          pause = true;
+        }
+      }
+      if (pause) {
+        connection.pauseReading();
+      }
+      c.event(Kind.READABLE, connection.id());
+    }
+
+    @Override
+    public void onDrained(Connection connection) {
+      event(Kind.DRAINED, connection.id());
+    }
+
+    @Override
+    public void onClosed(Connection connection, String cause) {
+      IoCore c = IoCore.this;
+      Inbox inbox = c.inboxes.get(connection.id());
+      if (inbox != null) {
+        synchronized (inbox) {
+          if (inbox.connection == connection) {
+            inbox.connection = null;
+          }
+        }
+      }
+      c.event(Kind.DISCONNECTED, connection.id());
+    }
+  }
+
+  /** Waits up to {@code timeout} for a future on a plain thread; a helper for simple loops. */
+  public static <T> T await(Future<T> future, Duration timeout) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+}

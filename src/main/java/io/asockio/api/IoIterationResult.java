@@ -1,0 +1,32 @@
+package io.asockio.api;
+
+import java.util.Set;
+
+/**
+ * What happened since the previous {@link IoCore#ioIteration}: five sets of client ids.
+ *
+ * @param newlyConnectedExpectedClients  declared names (and outgoing links) that connected
+ * @param newlyConnectedUnknownClients   unexpected names and anonymous raw clients that connected
+ * @param clientsWithDisconnectedConnection clients whose connection was lost or closed
+ * @param clientsHaveDataToRead          clients with unread messages (take them with {@link IoCore#readMessages})
+ * @param clientsWithEmptyOutputFifo     clients whose queued output was all handed to the kernel
+ */
+public record IoIterationResult(Set<Long> newlyConnectedExpectedClients, Set<Long> newlyConnectedUnknownClients,
+                                Set<Long> clientsWithDisconnectedConnection, Set<Long> clientsHaveDataToRead,
+                                Set<Long> clientsWithEmptyOutputFifo) {
+
+  public IoIterationResult {
+    newlyConnectedExpectedClients = Set.copyOf(newlyConnectedExpectedClients);
+    newlyConnectedUnknownClients = Set.copyOf(newlyConnectedUnknownClients);
+    clientsWithDisconnectedConnection = Set.copyOf(clientsWithDisconnectedConnection);
+    clientsHaveDataToRead = Set.copyOf(clientsHaveDataToRead);
+    clientsWithEmptyOutputFifo = Set.copyOf(clientsWithEmptyOutputFifo);
+  }
+
+  /** Whether nothing happened. */
+  public boolean isEmpty() {
+    return newlyConnectedExpectedClients.isEmpty() && newlyConnectedUnknownClients.isEmpty()
+        && clientsWithDisconnectedConnection.isEmpty() && clientsHaveDataToRead.isEmpty()
+        && clientsWithEmptyOutputFifo.isEmpty();
+  }
+}

@@ -450,7 +450,11 @@ public final class Connection {
       if (decoder != null) {
         decoder.stop();
       }
-      socket.channelHandlerContext().channel().close();
+      // Vert.x's own close waits for pending writes; closing from its handler's context goes
+      // straight to the transport, and SO_LINGER 0 drops what the kernel still holds (RST).
+      io.netty.channel.ChannelHandlerContext ctx = socket.channelHandlerContext();
+      ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+      ctx.close();
     });
   }
 

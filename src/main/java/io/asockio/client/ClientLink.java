@@ -3,6 +3,8 @@ package io.asockio.client;
 import io.asockio.config.LinkConfig;
 import io.asockio.gate.Connection;
 import io.asockio.gate.GateServices;
+import io.asockio.registry.ClientKind;
+import io.asockio.registry.ClientRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -99,6 +101,7 @@ public final class ClientLink extends VerticleBase {
   @Override
   public Future<?> stop() {
     status = Status.CLOSED;
+    refuseOffline();
     if (retryTimer != -1) {
       vertx.cancelTimer(retryTimer);
     }
@@ -170,12 +173,25 @@ public final class ClientLink extends VerticleBase {
     retryLater();
   }
 
+  // A link that will not come back must not collect messages for it.
+  private void refuseOffline() {
+    ClientRecord<Connection> record = services.registry().byName(config.name());
+    if (record != null && record.kind() == ClientKind.OUTGOING) {
+      record.offlineLimits(0, 0);
+      int dropped = record.takeOffline().size();
+      if (dropped > 0) {
+        LOG.warning("link " + config.name() + " closed with " + dropped + " queued messages undelivered");
+      }
+    }
+  }
+
   private void retryLater() {
     if (status == Status.CLOSED) {
       return;
     }
     if (!config.reconnect().enabled()) {
       status = Status.CLOSED;
+      refuseOffline();
       nextOpen.tryFail(new LinkException(LinkException.Kind.CLOSED, "link " + config.name() + " is closed: "
           + lastFailure + " (reconnect is off)"));
       return;

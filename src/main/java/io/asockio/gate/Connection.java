@@ -46,6 +46,8 @@ import java.util.logging.Logger;
 public final class Connection {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+  /** Messages pulled from an iterator are written in batches of about this size. */
+  static final int PUMP_BATCH_BYTES = 64 * 1024;
 
   /** Where a connection is in its life. */
   public enum State { HANDSHAKE, OPEN, CLOSED }
@@ -349,21 +351,37 @@ public final class Connection {
         continue;
       }
       Producer producer = (Producer) head;
-      Buffer next;
+      // Small messages are coalesced into one write of up to PUMP_BATCH_BYTES.
+      Buffer batch = null;
       try {
-        if (!producer.source.hasNext()) {
+        while (producer.source.hasNext()) {
+          Buffer next = producer.source.next();
+          if (batch == null) {
+            batch = Buffer.buffer(Math.min(PUMP_BATCH_BYTES, next.length() + 8) + 16);
+          }
+          if (framedOutput) {
+            batch.appendLongLE(next.length());
+          }
+          batch.appendBuffer(next);
+          if (batch.length() >= PUMP_BATCH_BYTES) {
+            break;
+          }
+        }
+        if (batch == null) {
           backlog.poll();
           producer.done.tryComplete();
           continue;
         }
-        next = producer.source.next();
       } catch (RuntimeException e) {
         backlog.poll();
         LOG.log(Level.WARNING, "message source for " + describe() + " failed; the rest of it is dropped", e);
         producer.done.tryFail(e);
+        if (batch != null) {
+          write(batch);
+        }
         continue;
       }
-      write(framedOutput ? FrameEncoder.frame(next) : next);
+      write(batch);
     }
     if (backlog.isEmpty() && queuedBytes == 0 && state == State.OPEN) {
       onOutputEmpty();

@@ -1,6 +1,7 @@
 package io.asockio;
 
 import io.asockio.api.Asockio;
+import io.asockio.cli.ClientCommand;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.ConfigLoader;
@@ -8,6 +9,7 @@ import io.asockio.config.GateConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Command line: {@code java -jar asockio.jar [-conf FILE | FILE]} starts a node on the config
  * file ({@value ConfigLoader#DEFAULT_PATH} by default), overridden by {@code asockio.*}
  * system properties and {@code ASOCKIO_*} environment variables.
+ *
+ * <p>{@code java -jar asockio.jar client ...} runs the line-oriented client ({@link ClientCommand}).
  *
  * <p>Exit codes: 0 stopped normally, 2 bad usage or config, 1 could not start.
  */
@@ -27,11 +31,15 @@ public final class Main {
     if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
     }
+    if (args.length > 0 && args[0].equals("client")) {
+      System.exit(ClientCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     String path = ConfigLoader.DEFAULT_PATH;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("-h") || arg.equals("--help")) {
         System.out.println("usage: java -jar asockio.jar [-conf FILE | FILE]   (default " + ConfigLoader.DEFAULT_PATH + ")");
+        System.out.println("       java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME [--raw]");
         return;
       } else if (arg.equals("-conf") || arg.equals("--conf")) {
         if (i + 1 >= args.length) {

@@ -1,0 +1,188 @@
+package io.asockio.cli;
+
+import io.asockio.api.Asockio;
+import io.asockio.client.ClientLink;
+import io.asockio.client.LinkException;
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.GateConfig;
+import io.asockio.config.LinkConfig;
+import io.asockio.gate.Connection;
+import io.asockio.gate.ConnectionHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code asockio client --connect HOST:PORT|SOCKET_PATH --name NAME [--raw] [--linger-ms N]}:
+ * a line-oriented client. Each line read from stdin is sent as one message; each message
+ * received is printed as one line. At the end of stdin it waits until no message arrived for
+ * {@code --linger-ms} (default 500) and exits.
+ *
+ * <p>Exit codes: 0 done, 2 bad usage, 3 refused by the server (reason printed), 4 cannot
+ * connect, 5 connection lost.
+ */
+public final class ClientCommand {
+
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_USAGE = 2;
+  public static final int EXIT_REFUSED = 3;
+  public static final int EXIT_UNREACHABLE = 4;
+  public static final int EXIT_LOST = 5;
+
+  static final String USAGE = "usage: java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME"
+      + " [--raw] [--linger-ms N]";
+
+  private ClientCommand() {
+  }
+
+  /** Runs the command; returns the exit code. */
+  public static int run(List<String> args, PrintStream out, PrintStream err) {
+    // stdout carries messages and stderr errors: the node's INFO lines would only get in the way.
+    java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+    String target = null;
+    String name = null;
+    boolean raw = false;
+    long lingerMs = 500;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      switch (arg) {
+        case "--connect" -> target = i + 1 < args.size() ? args.get(++i) : null;
+        case "--name" -> name = i + 1 < args.size() ? args.get(++i) : null;
+        case "--raw" -> raw = true;
+        case "--linger-ms" -> {
+          try {
+            lingerMs = Long.parseLong(i + 1 < args.size() ? args.get(++i) : "");
+          } catch (NumberFormatException e) {
+            err.println("asockio: --linger-ms needs a number of milliseconds");
+            return EXIT_USAGE;
+          }
+        }
+        case "-h", "--help" -> {
+          out.println(USAGE);
+          return EXIT_OK;
+        }
+        default -> {
+          err.println("asockio: unknown argument " + arg + "\n" + USAGE);
+          return EXIT_USAGE;
+        }
+      }
+    }
+    if (target == null || (name == null && !raw)) {
+      err.println("asockio: --connect and --name are required\n" + USAGE);
+      return EXIT_USAGE;
+    }
+    LinkConfig link;
+    try {
+      link = parseTarget(target, name == null ? "raw" : name);
+    } catch (IllegalArgumentException e) {
+      err.println("asockio: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    link = link.withReconnect(LinkConfig.Reconnect.OFF).withMode(raw ? GateConfig.Mode.RAW : GateConfig.Mode.FRAMED);
+    return connectAndPump(link, lingerMs, out, err);
+  }
+
+  static LinkConfig parseTarget(String target, String name) {
+    if (target.contains("/") || target.endsWith(".sock")) {
+      return LinkConfig.unix("server", target).withKeyword(name);
+    }
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1) {
+      throw new IllegalArgumentException("--connect expects HOST:PORT or a Unix socket path, got " + target);
+    }
+    String host = target.substring(0, colon).replace("[", "").replace("]", "");
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad port in " + target);
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in " + target);
+    }
+    return LinkConfig.tcp("server", host, port).withKeyword(name);
+  }
+
+  private static int connectAndPump(LinkConfig link, long lingerMs, PrintStream out, PrintStream err) {
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    AtomicLong lastReceived = new AtomicLong(System.nanoTime());
+    AtomicReference<String> lost = new AtomicReference<>();
+    CountDownLatch closed = new CountDownLatch(1);
+    ConnectionHandler printer = new ConnectionHandler() {
+      @Override
+      public void onMessage(Connection connection, Buffer data) {
+        synchronized (out) {
+          out.println(data.toString(StandardCharsets.UTF_8));
+          out.flush();
+        }
+        lastReceived.set(System.nanoTime());
+      }
+
+      @Override
+      public void onClosed(Connection connection, String cause) {
+        lost.compareAndSet(null, cause);
+        closed.countDown();
+      }
+    };
+    try {
+      Asockio node = Asockio.start(vertx, AsockioConfig.of(), printer).await();
+      ClientLink clientLink = node.link(link);
+      try {
+        clientLink.firstOutcome().await();
+      } catch (Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof LinkException && ((LinkException) cause).kind() == LinkException.Kind.REFUSED) {
+          err.println("asockio: " + cause.getMessage());
+          return EXIT_REFUSED;
+        }
+        err.println("asockio: " + cause.getMessage());
+        return EXIT_UNREACHABLE;
+      }
+      BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      while ((line = stdin.readLine()) != null) {
+        if (closed.getCount() == 0) {
+          break;
+        }
+        try {
+          node.send(link.name(), Buffer.buffer(line + (link.mode() == GateConfig.Mode.RAW ? "\n" : ""))).await();
+        } catch (Throwable t) {
+          break; // the connection went away; reported below
+        }
+      }
+      if (closed.getCount() > 0) {
+        // End of input: wait for answers until the line was quiet for lingerMs, then leave.
+        lastReceived.accumulateAndGet(System.nanoTime(), Math::max);
+        while (closed.getCount() > 0 && System.nanoTime() - lastReceived.get() < TimeUnit.MILLISECONDS.toNanos(lingerMs)) {
+          closed.await(Math.max(1, lingerMs / 10), TimeUnit.MILLISECONDS);
+        }
+        if (closed.getCount() > 0) {
+          node.unlink(link.name()).await();
+          return EXIT_OK;
+        }
+      }
+      err.println("asockio: connection lost: " + lost.get());
+      return EXIT_LOST;
+    } catch (IOException e) {
+      err.println("asockio: cannot read stdin: " + e.getMessage());
+      return EXIT_LOST;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_LOST;
+    } finally {
+      vertx.close();
+    }
+  }
+}

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -86,8 +87,24 @@ public final class Asockio {
    * have no {@code processor} (installed before the first client can connect).
    */
   public static Future<Asockio> start(Vertx vertx, AsockioConfig config, ConnectionHandler handler) {
+    return startWith(vertx, config, node -> node.handler(handler));
+  }
+
+  /**
+   * Starts a node after {@code setup} has seen it, before any gate listens: the place to
+   * attach processors and handlers by API so that no connection can arrive before them.
+   *
+   * <pre>{@code
+   * Asockio.startWith(vertx, config, node -> node.gateProcessor("http", Http::new));
+   * }</pre>
+   */
+  public static Future<Asockio> startWith(Vertx vertx, AsockioConfig config, Consumer<Asockio> setup) {
     Asockio node = new Asockio(vertx, config);
-    node.defaultHandler = handler;
+    try {
+      setup.accept(node);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     try {
       node.resolveProcessors();
     } catch (ConfigException e) {

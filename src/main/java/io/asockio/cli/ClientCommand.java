@@ -150,17 +150,31 @@ public final class ClientCommand {
         err.println("asockio: " + cause.getMessage());
         return EXIT_UNREACHABLE;
       }
-      BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      String line;
-      while ((line = stdin.readLine()) != null) {
-        if (closed.getCount() == 0) {
-          break;
+      // stdin is read on its own thread, so that a lost connection is noticed at once.
+      CountDownLatch inputDone = new CountDownLatch(1);
+      AtomicReference<String> inputError = new AtomicReference<>();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = stdin.readLine()) != null && closed.getCount() > 0) {
+            node.send(link.name(), Buffer.buffer(line + (link.mode() == GateConfig.Mode.RAW ? "\n" : ""))).await();
+          }
+        } catch (IOException e) {
+          inputError.set(e.getMessage());
+        } catch (RuntimeException e) {
+          // the connection went away; reported by the main thread
+        } finally {
+          inputDone.countDown();
         }
-        try {
-          node.send(link.name(), Buffer.buffer(line + (link.mode() == GateConfig.Mode.RAW ? "\n" : ""))).await();
-        } catch (Throwable t) {
-          break; // the connection went away; reported below
-        }
+      }, "asockio-stdin");
+      reader.setDaemon(true);
+      reader.start();
+      while (closed.getCount() > 0 && inputDone.getCount() > 0) {
+        closed.await(50, TimeUnit.MILLISECONDS);
+      }
+      if (inputError.get() != null) {
+        err.println("asockio: cannot read stdin: " + inputError.get());
+        return EXIT_LOST;
       }
       if (closed.getCount() > 0) {
         // End of input: wait for answers until the line was quiet for lingerMs, then leave.
@@ -174,9 +188,6 @@ public final class ClientCommand {
         }
       }
       err.println("asockio: connection lost: " + lost.get());
-      return EXIT_LOST;
-    } catch (IOException e) {
-      err.println("asockio: cannot read stdin: " + e.getMessage());
       return EXIT_LOST;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -169,8 +169,8 @@ public final class ClientLink extends VerticleBase {
     lastFailure = message;
     services.count("link." + kind.name().toLowerCase());
     LOG.info(() -> "link " + config.name() + ": " + message);
+    retryLater(); // first: whoever learns of the failure sees the link's next state
     firstOutcome.tryFail(new LinkException(kind, message));
-    retryLater();
   }
 
   // A link that will not come back must not collect messages for it.

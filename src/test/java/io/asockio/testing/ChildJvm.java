@@ -39,13 +39,30 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code java -jar target/asockio.jar args...} in {@code workDir} with extra environment variables. */
   public static ChildJvm startJar(Path workDir, Map<String, String> env, String... args) throws IOException {
+    List<String> javaArgs = new ArrayList<>(List.of("-jar", jar().toString()));
+    javaArgs.addAll(List.of(args));
+    return start(workDir, env, javaArgs);
+  }
+
+  /** Starts a single-file example: {@code java -cp target/asockio.jar examples/FILE args...}. */
+  public static ChildJvm startExample(String file, String... args) throws IOException {
+    List<String> javaArgs = new ArrayList<>(List.of("-cp", jar().toString(), Path.of("examples", file).toAbsolutePath().toString()));
+    javaArgs.addAll(List.of(args));
+    return start(Path.of(".").toAbsolutePath(), Map.of(), javaArgs);
+  }
+
+  public static Path jar() {
     Path jar = Path.of("target", "asockio.jar").toAbsolutePath();
     if (!jar.toFile().isFile()) {
       throw new IllegalStateException(jar + " is missing: integration tests run after 'mvn package' (use 'mvn verify')");
     }
+    return jar;
+  }
+
+  private static ChildJvm start(Path workDir, Map<String, String> env, List<String> javaArgs) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()));
-    command.addAll(List.of(args));
+        "-Xmx256m", "-XX:+UseSerialGC"));
+    command.addAll(javaArgs);
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     return new ChildJvm(builder.start());
@@ -68,6 +85,17 @@ public final class ChildJvm implements AutoCloseable {
         return m;
       }
     }
+  }
+
+  /** Writes to the process's standard input. */
+  public void stdin(String text) throws IOException {
+    process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+  }
+
+  /** Closes the process's standard input (end of input). */
+  public void closeStdin() throws IOException {
+    process.getOutputStream().close();
   }
 
   public Process process() {

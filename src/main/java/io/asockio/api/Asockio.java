@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.streams.ReadStream;
 
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -165,6 +166,29 @@ public final class Asockio {
     }
     Connection connection = record.connection();
     return connection == null ? notConnected(record) : connection.sendAll(source);
+  }
+
+  /**
+   * Sends one message whose body comes from {@code source}, with its declared length (up to
+   * 2^64-1 bytes, unsigned), piped with back-pressure; see {@link Connection#sendStream}.
+   */
+  public Future<Void> sendStream(long clientId, ReadStream<Buffer> source, long length) {
+    ClientRecord<Connection> record = registry.byId(clientId);
+    if (record == null) {
+      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
+    }
+    Connection connection = record.connection();
+    return connection == null ? notConnected(record) : connection.sendStream(source, length);
+  }
+
+  /** Like {@link #sendStream(long, ReadStream, long)}, to a client by name. */
+  public Future<Void> sendStream(String name, ReadStream<Buffer> source, long length) {
+    ClientRecord<Connection> record = registry.byName(name);
+    if (record == null) {
+      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client named " + name));
+    }
+    Connection connection = record.connection();
+    return connection == null ? notConnected(record) : connection.sendStream(source, length);
   }
 
   private Future<Void> send(ClientRecord<Connection> record, Buffer message) {

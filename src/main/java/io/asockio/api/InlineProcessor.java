@@ -2,9 +2,11 @@ package io.asockio.api;
 
 import io.asockio.config.GateConfig;
 import io.asockio.gate.Connection;
+import io.asockio.gate.MessageStream;
 import io.asockio.registry.ClientKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
 
 import java.util.Iterator;
 
@@ -34,8 +36,25 @@ public abstract class InlineProcessor {
   /** A whole message (framed gate) or a chunk of bytes as it came (raw gate). */
   protected abstract void onDataReceived(Buffer data);
 
-  /** The socket's write queue, which had filled up, has room again: produce more. */
+  /** Everything queued for this client was handed to the kernel: produce more. */
   protected void onOutputBuffersAreEmpty() {
+  }
+
+  /**
+   * Messages longer than this many bytes (or than {@code limits.maxMessageSize}) arrive in
+   * {@link #onMessageStream} as streams of chunks; -1 (the default) never streams, and a
+   * message over {@code maxMessageSize} then closes the connection.
+   */
+  protected long streamThreshold() {
+    return -1;
+  }
+
+  /**
+   * A long message begins: set the stream's handler and end handler (now or later); use
+   * pause/resume/fetch for back-pressure. The next message arrives only after its end.
+   */
+  protected void onMessageStream(MessageStream stream) {
+    throw new UnsupportedOperationException(getClass().getName() + " sets streamThreshold() but not onMessageStream");
   }
 
   /** The connection ended; {@code cause} says why. No callback follows. */
@@ -48,6 +67,16 @@ public abstract class InlineProcessor {
    */
   public final Future<Void> send(Buffer message) {
     return connection.send(message);
+  }
+
+  /**
+   * Sends one message whose body comes from {@code source} (an {@code AsyncFile}, any
+   * {@code ReadStream}) with its declared {@code length}, up to 2^64-1 bytes, with
+   * back-pressure. If the source ends short, runs over or fails, the send fails and the
+   * connection closes.
+   */
+  public final Future<Void> sendStream(ReadStream<Buffer> source, long length) {
+    return connection.sendStream(source, length);
   }
 
   /** Whether the socket's write queue is full: stop producing until {@link #onOutputBuffersAreEmpty()}. */

@@ -60,10 +60,11 @@ public final class IoCore implements AutoCloseable {
   private Set<Long> readable = new LinkedHashSet<>();
   private Set<Long> drained = new LinkedHashSet<>();
   private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
+  private volatile long streamThreshold = -1;
 
-  /** Unread messages of one client. Guarded by its own monitor. */
+  /** Unread messages of one client: Buffers and StreamInputs, in order. Guarded by its own monitor. */
   private static final class Inbox {
-    final ArrayDeque<Buffer> messages = new ArrayDeque<>();
+    final ArrayDeque<Object> messages = new ArrayDeque<>();
     long bytes;
     boolean paused;
     Connection connection;
@@ -144,18 +145,23 @@ public final class IoCore implements AutoCloseable {
 
   // ---- reading ----------------------------------------------------------------------------
 
-  /** Takes every message (or raw chunk) the client sent that was not read yet, in order. */
+  /**
+   * Takes the whole messages (or raw chunks) the client sent that were not read yet, in
+   * order, up to the first streamed message (take that one with {@link #nextMessageStream}).
+   */
   public List<Buffer> readMessages(long clientId) {
     Inbox inbox = inboxes.get(clientId);
     if (inbox == null) {
       return List.of();
     }
-    List<Buffer> taken;
+    List<Buffer> taken = new ArrayList<>();
     Connection resume = null;
     synchronized (inbox) {
-      taken = new ArrayList<>(inbox.messages);
-      inbox.messages.clear();
-      inbox.bytes = 0;
+      while (inbox.messages.peek() instanceof Buffer) {
+        Buffer b = (Buffer) inbox.messages.poll();
+        inbox.bytes -= b.length();
+        taken.add(b);
+      }
       if (inbox.paused) {
         inbox.paused = false;
         resume = inbox.connection;
@@ -165,6 +171,36 @@ public final class IoCore implements AutoCloseable {
       resume.resumeReading();
     }
     return taken;
+  }
+
+  /**
+   * The streamed message at the head of the client's unread messages, or null. Messages
+   * longer than {@link #streamMessagesAbove} arrive this way; read it to its end (or close the
+   * client) before the client's next message can arrive.
+   */
+  public StreamInput nextMessageStream(long clientId) {
+    Inbox inbox = inboxes.get(clientId);
+    if (inbox == null) {
+      return null;
+    }
+    synchronized (inbox) {
+      return inbox.messages.peek() instanceof StreamInput ? (StreamInput) inbox.messages.poll() : null;
+    }
+  }
+
+  /**
+   * Messages longer than {@code bytes} (and any over {@code limits.maxMessageSize}) arrive
+   * as {@link StreamInput}s instead of whole; -1 (the default) turns streaming off. Applies to
+   * connections opened afterwards.
+   */
+  public IoCore streamMessagesAbove(long bytes) {
+    this.streamThreshold = bytes;
+    return this;
+  }
+
+  /** Sends one message whose body comes from {@code source}, with its declared length; see {@link Asockio#sendStream}. */
+  public Future<Void> sendMessageStream(long clientId, io.vertx.core.streams.ReadStream<Buffer> source, long length) {
+    return node.sendStream(clientId, source, length);
   }
 
   /** Unread messages of a client. */
@@ -261,6 +297,21 @@ public final class IoCore implements AutoCloseable {
   // ---- the connection handler feeding the sets and inboxes --------------------------------
 
   private final class Handler implements ConnectionHandler {
+
+    @Override
+    public long streamThreshold() {
+      return streamThreshold;
+    }
+
+    @Override
+    public void onStream(Connection connection, io.asockio.gate.MessageStream stream) {
+      Inbox inbox = inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
+      StreamInput input = new StreamInput(connection.id(), stream);
+      synchronized (inbox) {
+        inbox.messages.add(input);
+      }
+      event(Kind.READABLE, connection.id());
+    }
 
     @Override
     public void onOpen(Connection connection) {

@@ -2,6 +2,7 @@ package io.asockio.api;
 
 import io.asockio.gate.Connection;
 import io.asockio.gate.ConnectionHandler;
+import io.asockio.gate.MessageStream;
 import io.vertx.core.buffer.Buffer;
 
 /** Adapts an {@link InlineProcessor} to the gate's {@link ConnectionHandler}. */
@@ -22,6 +23,16 @@ final class ProcessorHandler implements ConnectionHandler {
   @Override
   public void onMessage(Connection connection, Buffer data) {
     processor.onDataReceived(data);
+  }
+
+  @Override
+  public long streamThreshold() {
+    return processor.streamThreshold();
+  }
+
+  @Override
+  public void onStream(Connection connection, MessageStream stream) {
+    processor.onMessageStream(stream);
   }
 
   @Override

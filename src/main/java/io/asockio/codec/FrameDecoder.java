@@ -69,6 +69,11 @@ public final class FrameDecoder {
   private long streamRemaining;
   private java.util.function.Consumer<Buffer> rawSink;
 
+  // Suspension: input that arrived, or was left over, while a listener could not take more.
+  private boolean suspended;
+  private boolean decoding;
+  private final java.util.ArrayDeque<Buffer> held = new java.util.ArrayDeque<>();
+
   /**
    * @param limit    largest payload buffered whole, in bytes (at most
    *                 {@link Frames#MAX_IN_MEMORY_PAYLOAD})
@@ -96,6 +101,7 @@ public final class FrameDecoder {
   public void stop() {
     state = State.STOPPED;
     body = null;
+    held.clear();
   }
 
   /**
@@ -144,11 +150,80 @@ public final class FrameDecoder {
     return state == State.HEADER && headerBytes == 0;
   }
 
-  /** Decodes {@code data}; emits every event it completes. */
+  /**
+   * Stops emitting events, from within a callback: the rest of the current input and any
+   * later input is held (the caller pauses the socket so that little arrives) until
+   * {@link #resume()}. This is how a streamed message's consumer holds back the next
+   * message until it has taken the stream's end.
+   */
+  public void suspend() {
+    suspended = true;
+  }
+
+  /** Whether {@link #suspend()} is in force. */
+  public boolean isSuspended() {
+    return suspended;
+  }
+
+  /** Continues decoding the held input; may emit events (and be suspended again) before it returns. */
+  public void resume() {
+    suspended = false;
+    if (!decoding) {
+      drainHeld();
+    }
+  }
+
+  /** Bytes held while suspended. */
+  public long heldBytes() {
+    long n = 0;
+    for (Buffer b : held) {
+      n += b.length();
+    }
+    return n;
+  }
+
+  /**
+   * Decodes {@code data}; emits every event it completes. Input that arrives while suspended,
+   * or re-entrantly from within a callback, is held and decoded in order afterwards.
+   */
   public void feed(Buffer data) {
+    if (decoding || suspended || !held.isEmpty()) {
+      held.add(data);
+      if (!decoding && !suspended) {
+        drainHeld();
+      }
+      return;
+    }
+    decoding = true;
+    try {
+      decode(data);
+      while (!suspended && !held.isEmpty() && state != State.STOPPED) {
+        decode(held.poll());
+      }
+    } finally {
+      decoding = false;
+    }
+  }
+
+  private void drainHeld() {
+    decoding = true;
+    try {
+      while (!suspended && !held.isEmpty() && state != State.STOPPED) {
+        decode(held.poll());
+      }
+    } finally {
+      decoding = false;
+    }
+  }
+
+  private void decode(Buffer data) {
     int pos = 0;
     int end = data.length();
     while (pos < end) {
+      if (suspended) {
+        held.addFirst(data.slice(pos, end));
+        return;
+      }
       switch (state) {
         case HEADER: {
           if (headerBytes == 0 && end - pos >= Frames.HEADER_SIZE) {

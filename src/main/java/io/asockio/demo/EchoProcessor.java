@@ -1,14 +1,20 @@
 package io.asockio.demo;
 
 import io.asockio.api.InlineProcessor;
+import io.asockio.gate.MessageStream;
 import io.vertx.core.buffer.Buffer;
 
 /**
  * The built-in demo service: sends every message (or raw chunk) back to its sender. When
  * the sender does not read its echoes, reading from it pauses until the output drains, so
- * memory stays bounded.
+ * memory stays bounded. Messages over {@link #STREAM_THRESHOLD} bytes are streamed back as
+ * they arrive, with back-pressure both ways, so even messages larger than the heap (up to
+ * 2^64-1 bytes) echo.
  */
 public class EchoProcessor extends InlineProcessor {
+
+  /** Above this size a message is echoed as a stream rather than held whole. */
+  public static final long STREAM_THRESHOLD = 1024 * 1024;
 
   @Override
   protected void onDataReceived(Buffer data) {
@@ -16,6 +22,16 @@ public class EchoProcessor extends InlineProcessor {
     if (isOutputFull()) {
       pauseReading();
     }
+  }
+
+  @Override
+  protected long streamThreshold() {
+    return STREAM_THRESHOLD;
+  }
+
+  @Override
+  protected void onMessageStream(MessageStream message) {
+    sendStream(message, message.length());
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.streams.ReadStream;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -91,6 +92,77 @@ public final class Connection {
   private long queuedBytes;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private boolean closeAfterFlush;
+
+  // Input flow: reading pauses while the application asks for it or a streamed message waits for demand.
+  private boolean pausedByApp;
+  private boolean pausedByStream;
+  private MessageStream activeStream;
+
+  /** A message sent from a stream: header first, then the body piped with back-pressure. */
+  private final class StreamSend {
+    final ReadStream<Buffer> source;
+    final long length;
+    final Promise<Void> done;
+    long sent;
+    boolean started;
+    boolean paused;
+
+    StreamSend(ReadStream<Buffer> source, long length, Promise<Void> done) {
+      this.source = source;
+      this.length = length;
+      this.done = done;
+    }
+
+    void start() {
+      started = true;
+      write(FrameEncoder.header(length));
+      source.exceptionHandler(err -> onLoop(() -> abort("the source failed: " + err.getMessage())));
+      source.endHandler(v -> onLoop(this::onEnd));
+      source.handler(chunk -> onLoop(() -> onChunk(chunk)));
+      source.resume();
+    }
+
+    private void onChunk(Buffer chunk) {
+      if (backlog.peek() != this || state != State.OPEN) {
+        return;
+      }
+      sent += chunk.length();
+      if (Long.compareUnsigned(sent, length) > 0) {
+        abort("the source ran over the declared length of " + Frames.unsigned(length) + " bytes");
+        return;
+      }
+      write(chunk);
+      if (socket.writeQueueFull() && !paused) {
+        paused = true;
+        source.pause();
+      }
+    }
+
+    private void onEnd() {
+      if (backlog.peek() != this || state != State.OPEN) {
+        return;
+      }
+      if (sent != length) {
+        abort("the source ended after " + Frames.unsigned(sent) + " of " + Frames.unsigned(length) + " bytes");
+        return;
+      }
+      backlog.poll();
+      done.tryComplete();
+      pump();
+    }
+
+    // The peer is mid-frame: the connection cannot be reused.
+    private void abort(String reason) {
+      if (backlog.peek() == this) {
+        backlog.poll();
+      }
+      done.tryFail(new SendException(SendException.Reason.NOT_CONNECTED, "streamed send to " + name() + " failed: "
+          + reason + "; connection closed"));
+      LOG.warning(() -> "closing " + describe() + ": streamed send failed: " + reason);
+      services.count("closed.stream send failed");
+      closeNow("streamed send failed: " + reason);
+    }
+  }
 
   private static final class Producer {
     final Iterator<Buffer> source;
@@ -341,10 +413,45 @@ public final class Connection {
     });
   }
 
+  /**
+   * Sends one message whose body comes from {@code source}: the 8-byte header with
+   * {@code length} (unsigned, up to 2^64-1), then the body, piped with back-pressure. Other
+   * messages queue behind it. A source that ends short of {@code length}, runs over it or
+   * fails fails the send and closes the connection (the peer would be left mid-frame).
+   * Framed connections only. Thread-safe.
+   */
+  public Future<Void> sendStream(ReadStream<Buffer> source, long length) {
+    Promise<Void> promise = context.promise();
+    source.pause();
+    onLoop(() -> {
+      if (state != State.OPEN || closeAfterFlush) {
+        promise.fail(notConnected());
+        return;
+      }
+      if (!framedOutput) {
+        promise.fail(new IllegalStateException("sendStream needs a framed connection; on a raw one pipe the bytes with send"));
+        return;
+      }
+      backlog.add(new StreamSend(source, length, promise));
+      pump();
+    });
+    return promise.future();
+  }
+
   // Moves the backlog to the socket while it is writable; called on drain and on new producers.
   private void pump() {
     while (!backlog.isEmpty() && !socket.writeQueueFull() && state == State.OPEN) {
       Object head = backlog.peek();
+      if (head instanceof StreamSend) {
+        StreamSend send = (StreamSend) head;
+        if (!send.started) {
+          send.start();
+        } else if (send.paused) {
+          send.paused = false;
+          send.source.resume();
+        }
+        return; // the stream drives itself; everything else waits behind it
+      }
       if (head instanceof Buffer) {
         backlog.poll();
         writeCounted((Buffer) head, ((Buffer) head).length());
@@ -425,12 +532,53 @@ public final class Connection {
 
   /** Stops reading from the socket (back-pressure towards the peer). Thread-safe. */
   public void pauseReading() {
-    onLoop(socket::pause);
+    onLoop(() -> {
+      pausedByApp = true;
+      updateReading();
+    });
   }
 
   /** Reads again after {@link #pauseReading()}. Thread-safe. */
   public void resumeReading() {
-    onLoop(socket::resume);
+    onLoop(() -> {
+      pausedByApp = false;
+      updateReading();
+    });
+  }
+
+  private boolean socketPaused;
+
+  private void updateReading() {
+    boolean pause = pausedByApp || pausedByStream;
+    if (pause != socketPaused) {
+      socketPaused = pause;
+      if (pause) {
+        socket.pause();
+      } else {
+        socket.resume();
+      }
+    }
+  }
+
+  /** Called by a {@link MessageStream} after each delivery: holds the decoder while it waits for demand. */
+  void streamProgress(MessageStream stream) {
+    if (stream != activeStream) {
+      return;
+    }
+    if (stream.isFinished()) {
+      activeStream = null;
+    }
+    boolean blocked = activeStream != null && stream.blocked();
+    if (blocked) {
+      decoder.suspend();
+    }
+    if (blocked != pausedByStream) {
+      pausedByStream = blocked;
+      updateReading();
+    }
+    if (!blocked && decoder.isSuspended() && state == State.OPEN) {
+      decoder.resume();
+    }
   }
 
   /**
@@ -510,6 +658,8 @@ public final class Connection {
       Object item = backlog.poll();
       if (item instanceof Producer) {
         ((Producer) item).done.tryFail(notConnected());
+      } else if (item instanceof StreamSend) {
+        ((StreamSend) item).done.tryFail(notConnected());
       }
     }
   }
@@ -548,12 +698,33 @@ public final class Connection {
           refuse("keyword too long");
         }
       } else if (state == State.OPEN) {
+        if (handler.streamThreshold() >= 0) {
+          MessageStream stream = new MessageStream(Connection.this, length);
+          activeStream = stream;
+          services.count("streams.received");
+          guarded(() -> handler.onStream(Connection.this, stream));
+          return state == State.OPEN;
+        }
         LOG.warning(() -> "closing " + describe() + ": a message of " + Frames.unsigned(length)
             + " bytes exceeds limits.maxMessageSize (" + limits.maxMessageSize() + ")");
         services.count("closed.message too long");
         closeHere("message too long");
       }
       return false;
+    }
+
+    @Override
+    public void onFrameChunk(Buffer chunk) {
+      if (activeStream != null) {
+        activeStream.push(chunk);
+      }
+    }
+
+    @Override
+    public void onFrameEnd() {
+      if (activeStream != null) {
+        activeStream.pushEnd();
+      }
     }
   }
 
@@ -576,7 +747,6 @@ public final class Connection {
     }
     cancelHandshakeTimer();
     client = admission.record();
-    decoder.limit(limits.maxMessageSize());
     socket.write(FrameEncoder.frame(Frames.OK));
     if (admission.replaced() != null) {
       services.count("takeover");
@@ -589,7 +759,6 @@ public final class Connection {
   private void onAnswer(Buffer answer) {
     if (Frames.isOk(answer)) {
       cancelHandshakeTimer();
-      decoder.limit(limits.maxMessageSize());
       bindDialled();
       return;
     }
@@ -625,6 +794,10 @@ public final class Connection {
     state = State.OPEN;
     services.count("opened");
     handler = services.handlerFor(client, gate);
+    if (decoder != null) {
+      long threshold = handler.streamThreshold();
+      decoder.limit(threshold >= 0 ? Math.min(threshold, limits.maxMessageSize()) : limits.maxMessageSize());
+    }
     guarded(() -> handler.onOpen(this));
     if (state == State.OPEN) {
       services.flushOffline(client, this);
@@ -658,6 +831,15 @@ public final class Connection {
     }
     failBacklog();
     String cause = closeCause == null ? "closed by peer" : closeCause;
+    if (activeStream != null) {
+      MessageStream stream = activeStream;
+      activeStream = null;
+      try {
+        stream.fail("connection lost (" + cause + ")");
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "stream handler of " + describe() + " failed", e);
+      }
+    }
     if (dialledName != null && !dialReported) {
       dialReported = true;
       dialOutcome.refused(this, "closed by the server before answering");

@@ -15,6 +15,24 @@ public interface ConnectionHandler {
   /** A whole message (framed) or a chunk as it came (raw). The buffer belongs to the handler. */
   void onMessage(Connection connection, Buffer data);
 
+  /**
+   * Messages longer than this many bytes (and any longer than {@code limits.maxMessageSize})
+   * are delivered through {@link #onStream} instead of whole; -1 (the default) never streams:
+   * a message over {@code maxMessageSize} then closes the connection.
+   */
+  default long streamThreshold() {
+    return -1;
+  }
+
+  /**
+   * A message over the stream threshold begins. Set the stream's handlers now or later (it
+   * holds its chunks, and the connection waits, until you do); the connection's next message
+   * comes only after this stream's end.
+   */
+  default void onStream(Connection connection, MessageStream stream) {
+    throw new UnsupportedOperationException("streamThreshold() is set but onStream is not implemented");
+  }
+
   /** Everything queued for this connection was handed to the kernel: its output is empty. */
   default void onDrained(Connection connection) {
   }

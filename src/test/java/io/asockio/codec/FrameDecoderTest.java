@@ -240,4 +240,55 @@ class FrameDecoderTest {
     holder[0].feed(Buffer.buffer().appendBuffer(frame("one")).appendBuffer(frame("two")));
     assertEquals(List.of("one"), seen);
   }
+
+  @Test
+  void suspendHoldsTheRestOfTheReadAndLaterInputUntilResume() {
+    List<String> seen = new ArrayList<>();
+    FrameDecoder[] holder = new FrameDecoder[1];
+    holder[0] = new FrameDecoder(100, payload -> {
+      seen.add(payload.toString());
+      if (payload.toString().equals("stop")) {
+        holder[0].suspend();
+      }
+    });
+    FrameDecoder decoder = holder[0];
+    decoder.feed(Buffer.buffer().appendBuffer(frame("a")).appendBuffer(frame("stop")).appendBuffer(frame("b")));
+    decoder.feed(frame("c"));
+    assertEquals(List.of("a", "stop"), seen);
+    assertTrue(decoder.isSuspended());
+    assertEquals(frame("b").length() + frame("c").length(), decoder.heldBytes());
+    decoder.resume();
+    assertEquals(List.of("a", "stop", "b", "c"), seen);
+    assertEquals(0, decoder.heldBytes());
+  }
+
+  @Test
+  void inputFedFromInsideACallbackIsDecodedAfterTheCurrentRead() {
+    List<String> seen = new ArrayList<>();
+    FrameDecoder[] holder = new FrameDecoder[1];
+    holder[0] = new FrameDecoder(100, payload -> {
+      seen.add(payload.toString());
+      if (payload.toString().equals("first")) {
+        holder[0].feed(frame("third")); // e.g. a socket resumed synchronously
+      }
+    });
+    holder[0].feed(Buffer.buffer().appendBuffer(frame("first")).appendBuffer(frame("second")));
+    assertEquals(List.of("first", "second", "third"), seen);
+  }
+
+  @Test
+  void switchToRawHandsOverPartialFramesAsTheyWereSent() {
+    List<String> raw = new ArrayList<>();
+    FrameDecoder[] holder = new FrameDecoder[1];
+    holder[0] = new FrameDecoder(100, payload -> {
+      if (payload.toString().equals("raw")) {
+        holder[0].switchToRaw(b -> raw.add(b.toString(StandardCharsets.ISO_8859_1)));
+      }
+    });
+    Buffer partial = frame("abcdef").slice(0, 10); // header + "ab"
+    holder[0].feed(Buffer.buffer().appendBuffer(frame("raw")).appendBuffer(partial));
+    holder[0].feed(Buffer.buffer("GET /"));
+    assertEquals(partial.toString(StandardCharsets.ISO_8859_1) + "GET /", String.join("", raw));
+    assertTrue(holder[0].isRaw());
+  }
 }

@@ -210,7 +210,9 @@ class ClientsTest {
 
   @Test
   void messageOverTheSizeLimitClosesOnlyThatConnection() throws Exception {
-    Asockio node = fixture.start(AsockioConfig.of(echoGate()).withLimits(Limits.DEFAULTS.withMaxMessageSize(100)));
+    // A processor that does not opt in to streams: over the limit is a protocol violation.
+    Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0).withProcessor(ThrowingProcessor.class.getName()))
+        .withLimits(Limits.DEFAULTS.withMaxMessageSize(100)));
     int port = node.port("tcp");
     try (FrameClient big = FrameClient.named(HOST, port, "big"); FrameClient small = FrameClient.named(HOST, port, "small")) {
       big.sendFrame(new byte[100]);

@@ -69,6 +69,18 @@ public final class Main {
           ? gate.withPort(node.port(gate.name())).endpoint() : gate.endpoint()) + " (" + gate.mode().name().toLowerCase() + ")");
     }
     System.out.println("asockio: ready (" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ")");
+    if (config.reloadScanMs() > 0) {
+      // Access rules follow the file; a change that does not validate is rejected whole.
+      ConfigLoader.watch(vertx, path, config.reloadScanMs(), fresh -> {
+        if (!fresh.access().equals(node.accessRules())) {
+          try {
+            node.reloadAccess(fresh.access());
+          } catch (RuntimeException e) {
+            System.err.println("asockio: access rules not reloaded: " + e.getMessage());
+          }
+        }
+      }, err -> System.err.println("asockio: config change rejected, the running rules stay: " + err.getMessage()));
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         node.stop().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

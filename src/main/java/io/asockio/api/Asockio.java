@@ -5,6 +5,8 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
+import io.asockio.config.TlsConfig;
+import io.asockio.security.AccessRules;
 import io.asockio.gate.Connection;
 import io.asockio.gate.ConnectionHandler;
 import io.asockio.gate.GateServices;
@@ -114,6 +116,7 @@ public final class Asockio {
     node.reportTransport();
     config.clients().forEach(c -> node.declare(c.name()));
     return vertx.executeBlocking(() -> {
+      node.checkTlsFiles();
       node.prepareUnixPaths();
       return null;
     }, false).compose(v -> node.deployGates())
@@ -349,6 +352,28 @@ public final class Asockio {
     return services.counters();
   }
 
+  /** The access rules in force. */
+  public AccessRules accessRules() {
+    return services.access();
+  }
+
+  /**
+   * Replaces the access rules, checked whole first: on any error nothing changes and the
+   * {@link ConfigException} names the key. Connected clients stay; the rules apply to the
+   * next handshakes.
+   */
+  public void reloadAccess(AccessRules rules) {
+    AsockioConfig.checkRuleGates(rules, config.gates());
+    services.access(rules);
+    LOG.info("access rules reloaded: " + rules.named().rules().size() + " named, " + rules.anonymous().rules().size()
+        + " anonymous");
+  }
+
+  /** Like {@link #reloadAccess(AccessRules)}, from the JSON of an {@code access} section. */
+  public void reloadAccess(io.vertx.core.json.JsonObject accessJson) {
+    reloadAccess(io.asockio.config.AccessConfig.fromJson(accessJson, "access"));
+  }
+
   /** Stops every gate and link; connections are closed. */
   public Future<Void> stop() {
     List<Future<?>> undeployed = new ArrayList<>();
@@ -435,6 +460,29 @@ public final class Asockio {
   }
 
   // Blocking file-system work: runs on a worker thread.
+  private void checkTlsFiles() {
+    for (int i = 0; i < config.gates().size(); i++) {
+      TlsConfig tls = config.gates().get(i).tls();
+      if (tls != null) {
+        checkFiles(tls.files("gates[" + i + "].tls"));
+      }
+    }
+    for (int i = 0; i < config.links().size(); i++) {
+      TlsConfig tls = config.links().get(i).tls();
+      if (tls != null) {
+        checkFiles(tls.files("links[" + i + "].tls"));
+      }
+    }
+  }
+
+  private static void checkFiles(List<String[]> files) {
+    for (String[] keyAndPath : files) {
+      if (!Files.isReadable(Path.of(keyAndPath[1]))) {
+        throw new ConfigException(keyAndPath[0], "cannot read " + keyAndPath[1]);
+      }
+    }
+  }
+
   private void prepareUnixPaths() throws IOException {
     for (int i = 0; i < config.gates().size(); i++) {
       GateConfig gate = config.gates().get(i);

@@ -12,7 +12,7 @@ import io.asockio.registry.ClientRecord;
  * @param kind          expected, unexpected or anonymous
  * @param connected     whether a connection serves it now
  * @param gate          gate of the current connection, or null
- * @param transport     {@code tcp} or {@code unix}, or null
+ * @param transport     {@code tcp}, {@code tls} or {@code unix}, or null
  * @param remoteAddress peer address of the current connection, or null
  * @param instance      index of the gate verticle instance owning the connection, or -1
  */
@@ -25,6 +25,6 @@ public record ClientInfo(long id, String name, ClientKind kind, boolean connecte
       return new ClientInfo(record.id(), record.name(), record.kind(), false, null, null, null, -1);
     }
     return new ClientInfo(record.id(), record.name(), record.kind(), true, c.gate().name(),
-        c.transport().name().toLowerCase(), c.remoteAddress(), c.instance());
+        c.gate().transportName(), c.remoteAddress(), c.instance());
   }
 }

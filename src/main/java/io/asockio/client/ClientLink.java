@@ -93,7 +93,11 @@ public final class ClientLink extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000));
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(10_000);
+    if (config.tls() != null) {
+      io.asockio.gate.TlsOptions.apply(options, config.tls());
+    }
+    client = vertx.createNetClient(options);
     dial();
     return Future.succeededFuture();
   }

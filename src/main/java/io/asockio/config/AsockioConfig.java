@@ -1,5 +1,6 @@
 package io.asockio.config;
 
+import io.asockio.security.AccessRules;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -19,24 +20,30 @@ import java.util.Set;
  * @param policies        unknown keywords and takeover
  * @param limits          sizes and timeouts
  * @param nativeTransport prefer Netty's native epoll transport (falls back to NIO with a log line)
+ * @param access          who may connect (rules checked before {@code OK}, and at accept for raw gates)
+ * @param reloadScanMs    how often the config file is checked for new access rules; 0: never
  */
 public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, List<LinkConfig> links,
-                            Policies policies, Limits limits, boolean nativeTransport) {
+                            Policies policies, Limits limits, boolean nativeTransport, AccessRules access,
+                            long reloadScanMs) {
 
   public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
+  public static final long DEFAULT_RELOAD_SCAN_MS = 0;
 
-  static final Set<String> KEYS = Set.of("gates", "clients", "links", "policies", "limits", "nativeTransport");
+  static final Set<String> KEYS = Set.of("gates", "clients", "links", "policies", "limits", "nativeTransport", "access",
+      "reloadScanMs");
 
   public AsockioConfig {
     gates = List.copyOf(gates);
     clients = List.copyOf(clients);
     links = List.copyOf(links);
+    access = access == null ? AccessRules.ALLOW_ALL : access;
   }
 
   /** A config with these gates and every other value at its default. */
   public static AsockioConfig of(GateConfig... gates) {
     return new AsockioConfig(List.of(gates), List.of(), List.of(), Policies.DEFAULTS, Limits.DEFAULTS,
-        DEFAULT_NATIVE_TRANSPORT);
+        DEFAULT_NATIVE_TRANSPORT, AccessRules.ALLOW_ALL, DEFAULT_RELOAD_SCAN_MS);
   }
 
   public AsockioConfig withClients(String... names) {
@@ -48,23 +55,27 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   }
 
   public AsockioConfig withClientConfigs(List<ClientConfig> newClients) {
-    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport);
+    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport, access, reloadScanMs);
   }
 
   public AsockioConfig withLinks(LinkConfig... newLinks) {
-    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport);
+    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport, access, reloadScanMs);
   }
 
   public AsockioConfig withPolicies(Policies newPolicies) {
-    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport);
+    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport, access, reloadScanMs);
   }
 
   public AsockioConfig withLimits(Limits newLimits) {
-    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport);
+    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport, access, reloadScanMs);
   }
 
   public AsockioConfig withGates(List<GateConfig> newGates) {
-    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport);
+    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport, access, reloadScanMs);
+  }
+
+  public AsockioConfig withAccess(AccessRules rules) {
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, rules, reloadScanMs);
   }
 
   /** Names of the expected clients. */
@@ -114,8 +125,27 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
       }
       links.add(link);
     }
+    AccessRules access = AccessConfig.fromJson(f.object("access"), "access");
+    checkRuleGates(access, gates);
     return new AsockioConfig(gates, clients, links, Policies.fromJson(f.object("policies"), "policies"),
-        Limits.fromJson(f.object("limits"), "limits"), f.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT));
+        Limits.fromJson(f.object("limits"), "limits"), f.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT), access,
+        f.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, 24L * 3600 * 1000));
+  }
+
+  /** Rules that name a gate must name one of ours: a typo would silently never match. */
+  public static void checkRuleGates(AccessRules access, List<GateConfig> gates) {
+    Set<String> names = new HashSet<>();
+    gates.forEach(g -> names.add(g.name()));
+    for (String set : List.of("named", "anonymous")) {
+      List<AccessRules.Rule> rules = set.equals("named") ? access.named().rules() : access.anonymous().rules();
+      for (int i = 0; i < rules.size(); i++) {
+        for (String gate : rules.get(i).gates()) {
+          if (!names.contains(gate)) {
+            throw new ConfigException("access." + set + ".rules[" + i + "].gate", "no gate is named \"" + gate + "\"");
+          }
+        }
+      }
+    }
   }
 
   private static JsonObject object(Object entry, String path) {
@@ -133,6 +163,7 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
     JsonArray linkArray = new JsonArray();
     links.forEach(l -> linkArray.add(l.toJson()));
     return new JsonObject().put("gates", gateArray).put("clients", clientArray).put("links", linkArray)
-        .put("policies", policies.toJson()).put("limits", limits.toJson()).put("nativeTransport", nativeTransport);
+        .put("policies", policies.toJson()).put("limits", limits.toJson()).put("nativeTransport", nativeTransport)
+        .put("access", AccessConfig.toJson(access)).put("reloadScanMs", reloadScanMs);
   }
 }

@@ -80,6 +80,26 @@ public final class ConfigLoader {
   }
 
   /**
+   * Checks the file every {@code scanMs}; when it changed, loads the whole configuration
+   * again (with overrides) and hands it to {@code onValid}, or the error to {@code onInvalid}
+   * (the caller keeps what it had). Close the returned retriever to stop.
+   */
+  public static ConfigRetriever watch(Vertx vertx, String path, long scanMs, java.util.function.Consumer<AsockioConfig> onValid,
+                                      java.util.function.Consumer<Throwable> onInvalid) {
+    ConfigStoreOptions file = new ConfigStoreOptions().setType("file").setFormat("json").setOptional(true)
+        .setConfig(new JsonObject().put("path", path));
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().addStore(file).setScanPeriod(scanMs));
+    retriever.listen(change -> load(vertx, path).onComplete(ar -> {
+      if (ar.succeeded()) {
+        onValid.accept(ar.result());
+      } else {
+        onInvalid.accept(ar.cause());
+      }
+    }));
+    return retriever;
+  }
+
+  /**
    * Sets the value named by {@code segments} in {@code root}.
    *
    * @param source the variable or property, for error messages

@@ -18,9 +18,12 @@ import java.util.Set;
  * @param reusePort  SO_REUSEPORT, so that several processes share the port (native epoll only)
  * @param processor  class name of an {@code InlineProcessor} attached to every connection of
  *                   this gate, or null for none
+ * @param tls        TLS settings (tcp gates), or null for plain TCP
+ * @param limits     protections against abuse (idle timeout, connection bounds, accept rate)
  */
 public record GateConfig(String name, Transport transport, String host, int port, String path,
-                         Mode mode, int instances, boolean reusePort, String processor) {
+                         Mode mode, int instances, boolean reusePort, String processor, TlsConfig tls,
+                         GateLimits limits) {
 
   /** Transport of a gate. */
   public enum Transport { TCP, UNIX }
@@ -36,42 +39,62 @@ public record GateConfig(String name, Transport transport, String host, int port
   public static final int MAX_UNIX_PATH_BYTES = 107;
 
   static final Set<String> KEYS = Set.of("name", "transport", "host", "port", "path", "mode", "instances",
-      "reusePort", "processor");
+      "reusePort", "processor", "tls", "idleTimeoutMs", "maxConnections", "maxConnectionsPerAddress",
+      "maxPendingHandshakes", "acceptRatePerSecond");
+
+  public GateConfig {
+    limits = limits == null ? GateLimits.DEFAULTS : limits;
+  }
 
   /** A framed TCP gate on {@code host:port}. */
   public static GateConfig tcp(String name, String host, int port) {
-    return new GateConfig(name, Transport.TCP, host, port, null, DEFAULT_MODE, DEFAULT_INSTANCES, false, null);
+    return new GateConfig(name, Transport.TCP, host, port, null, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
+        GateLimits.DEFAULTS);
   }
 
   /** A framed Unix-socket gate on {@code path}. */
   public static GateConfig unix(String name, String path) {
-    return new GateConfig(name, Transport.UNIX, null, 0, path, DEFAULT_MODE, DEFAULT_INSTANCES, false, null);
+    return new GateConfig(name, Transport.UNIX, null, 0, path, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
+        GateLimits.DEFAULTS);
   }
 
   public GateConfig withMode(Mode newMode) {
-    return new GateConfig(name, transport, host, port, path, newMode, instances, reusePort, processor);
+    return new GateConfig(name, transport, host, port, path, newMode, instances, reusePort, processor, tls, limits);
   }
 
   public GateConfig withInstances(int n) {
-    return new GateConfig(name, transport, host, port, path, mode, n, reusePort, processor);
+    return new GateConfig(name, transport, host, port, path, mode, n, reusePort, processor, tls, limits);
   }
 
   public GateConfig withReusePort(boolean on) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, on, processor);
+    return new GateConfig(name, transport, host, port, path, mode, instances, on, processor, tls, limits);
   }
 
   public GateConfig withProcessor(String className) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, className);
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, className, tls, limits);
   }
 
   public GateConfig withPort(int newPort) {
-    return new GateConfig(name, transport, host, newPort, path, mode, instances, reusePort, processor);
+    return new GateConfig(name, transport, host, newPort, path, mode, instances, reusePort, processor, tls, limits);
+  }
+
+  public GateConfig withTls(TlsConfig newTls) {
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, newTls, limits);
+  }
+
+  public GateConfig withLimits(GateLimits newLimits) {
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, newLimits);
+  }
+
+  /** The transport as access rules name it: {@code tcp}, {@code tls} or {@code unix}. */
+  public String transportName() {
+    return tls != null ? "tls" : transport.name().toLowerCase();
   }
 
   /** Human form of the endpoint, e.g. {@code tcp 127.0.0.1:25000} or {@code unix run/asockio.sock}. */
   public String endpoint() {
     return transport == Transport.TCP
-        ? "tcp " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
+        ? transportName() + " " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
         : "unix " + path;
   }
 
@@ -99,7 +122,12 @@ public record GateConfig(String name, Transport transport, String host, int port
         throw new ConfigException(f.key("port"), "required for transport tcp (0 picks a free port)");
       }
       int port = f.integer("port", 0, 0, 65535);
-      return new GateConfig(name, transport, host, port, null, mode, instances, reusePort, processor);
+      TlsConfig tls = f.has("tls") ? TlsConfig.fromJson(f.object("tls"), f.key("tls"), true) : null;
+      return new GateConfig(name, transport, host, port, null, mode, instances, reusePort, processor, tls,
+          GateLimits.fromGateJson(f));
+    }
+    if (f.has("tls")) {
+      throw new ConfigException(f.key("tls"), "only for transport tcp");
     }
     if (f.has("host") || f.has("port")) {
       throw new ConfigException(f.key(f.has("host") ? "host" : "port"), "only for transport tcp");
@@ -112,7 +140,8 @@ public record GateConfig(String name, Transport transport, String host, int port
       throw new ConfigException(f.key("path"), "a Unix socket path is at most " + MAX_UNIX_PATH_BYTES
           + " bytes, got " + socketPath.getBytes(StandardCharsets.UTF_8).length);
     }
-    return new GateConfig(name, transport, null, 0, socketPath, mode, instances, false, processor);
+    return new GateConfig(name, transport, null, 0, socketPath, mode, instances, false, processor, null,
+        GateLimits.fromGateJson(f));
   }
 
   public JsonObject toJson() {
@@ -129,6 +158,10 @@ public record GateConfig(String name, Transport transport, String host, int port
     if (processor != null) {
       json.put("processor", processor);
     }
+    if (tls != null) {
+      json.put("tls", tls.toJson());
+    }
+    limits.putInto(json);
     return json;
   }
 }

@@ -19,14 +19,16 @@ import java.util.Set;
  * @param reconnect            backoff after a failure or a loss; {@code enabled: false} dials once
  * @param offlineQueueMessages messages kept while disconnected and sent on (re)connect; 0 refuses them
  * @param processor            class name of an {@code InlineProcessor} serving the link, or null
+ * @param tls                  TLS settings, or null for plain TCP
  */
 public record LinkConfig(String name, GateConfig.Transport transport, String host, int port, String path, String keyword,
-                         GateConfig.Mode mode, Reconnect reconnect, int offlineQueueMessages, String processor) {
+                         GateConfig.Mode mode, Reconnect reconnect, int offlineQueueMessages, String processor,
+                         TlsConfig tls) {
 
   public static final int DEFAULT_OFFLINE_QUEUE_MESSAGES = 1000;
 
   static final Set<String> KEYS = Set.of("name", "transport", "host", "port", "path", "keyword", "mode", "reconnect",
-      "offlineQueueMessages", "processor");
+      "offlineQueueMessages", "processor", "tls");
 
   /**
    * Exponential backoff with jitter: the n-th retry waits
@@ -68,38 +70,42 @@ public record LinkConfig(String name, GateConfig.Transport transport, String hos
   /** A framed TCP link with default reconnection. */
   public static LinkConfig tcp(String name, String host, int port) {
     return new LinkConfig(name, GateConfig.Transport.TCP, host, port, null, name, GateConfig.Mode.FRAMED,
-        Reconnect.DEFAULTS, DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+        Reconnect.DEFAULTS, DEFAULT_OFFLINE_QUEUE_MESSAGES, null, null);
   }
 
   /** A framed Unix-socket link with default reconnection. */
   public static LinkConfig unix(String name, String path) {
     return new LinkConfig(name, GateConfig.Transport.UNIX, null, 0, path, name, GateConfig.Mode.FRAMED,
-        Reconnect.DEFAULTS, DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+        Reconnect.DEFAULTS, DEFAULT_OFFLINE_QUEUE_MESSAGES, null, null);
   }
 
   public LinkConfig withKeyword(String newKeyword) {
-    return new LinkConfig(name, transport, host, port, path, newKeyword, mode, reconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, transport, host, port, path, newKeyword, mode, reconnect, offlineQueueMessages, processor, tls);
   }
 
   public LinkConfig withMode(GateConfig.Mode newMode) {
-    return new LinkConfig(name, transport, host, port, path, keyword, newMode, reconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, transport, host, port, path, keyword, newMode, reconnect, offlineQueueMessages, processor, tls);
   }
 
   public LinkConfig withReconnect(Reconnect newReconnect) {
-    return new LinkConfig(name, transport, host, port, path, keyword, mode, newReconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, transport, host, port, path, keyword, mode, newReconnect, offlineQueueMessages, processor, tls);
   }
 
   public LinkConfig withOfflineQueueMessages(int messages) {
-    return new LinkConfig(name, transport, host, port, path, keyword, mode, reconnect, messages, processor);
+    return new LinkConfig(name, transport, host, port, path, keyword, mode, reconnect, messages, processor, tls);
   }
 
   public LinkConfig withProcessor(String className) {
-    return new LinkConfig(name, transport, host, port, path, keyword, mode, reconnect, offlineQueueMessages, className);
+    return new LinkConfig(name, transport, host, port, path, keyword, mode, reconnect, offlineQueueMessages, className, tls);
+  }
+
+  public LinkConfig withTls(TlsConfig newTls) {
+    return new LinkConfig(name, transport, host, port, path, keyword, mode, reconnect, offlineQueueMessages, processor, newTls);
   }
 
   /** The endpoint as the gate-shaped description a connection carries. */
   public GateConfig asEndpoint() {
-    return new GateConfig(name, transport, host, port, path, mode, 1, false, processor);
+    return new GateConfig(name, transport, host, port, path, mode, 1, false, processor, tls, GateLimits.DEFAULTS);
   }
 
   /** Human form of the target, e.g. {@code tcp 127.0.0.1:25000}. */
@@ -133,7 +139,8 @@ public record LinkConfig(String name, GateConfig.Transport transport, String hos
         f.enumValue("mode", GateConfig.Mode.class, GateConfig.Mode.FRAMED),
         f.has("reconnect") ? Reconnect.fromJson(f.object("reconnect"), f.key("reconnect")) : Reconnect.DEFAULTS,
         f.integer("offlineQueueMessages", DEFAULT_OFFLINE_QUEUE_MESSAGES, 0, 10_000_000),
-        processor == null || processor.isBlank() ? null : processor);
+        processor == null || processor.isBlank() ? null : processor,
+        f.has("tls") ? TlsConfig.fromJson(f.object("tls"), f.key("tls"), false) : null);
   }
 
   public JsonObject toJson() {
@@ -147,6 +154,9 @@ public record LinkConfig(String name, GateConfig.Transport transport, String hos
         .put("offlineQueueMessages", offlineQueueMessages);
     if (processor != null) {
       json.put("processor", processor);
+    }
+    if (tls != null) {
+      json.put("tls", tls.toJson());
     }
     return json;
   }

@@ -9,6 +9,9 @@ import io.asockio.config.Policies;
 import io.asockio.registry.ClientKind;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
+import io.asockio.security.AccessRules;
+import io.asockio.security.Cidr;
+import io.asockio.security.Peer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -16,9 +19,11 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.streams.ReadStream;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -174,7 +179,24 @@ public final class Connection {
     }
   }
 
+  // Accepted connections: the gate's bounds, the peer's facts for access rules, idle tracking.
+  private GateGuard guard;
+  private boolean admitted;
+  private boolean pendingHandshake;
+  private final String addressKey;
+  private final byte[] addressBytes;
+  private String certificateCn;
+  private List<String> certificateSans = List.of();
+  private final Set<Connection> live;
+  private long lastActivity = System.nanoTime();
+
   Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context) {
+    this(services, gate, instance, socket, context, null);
+  }
+
+  Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context,
+             Set<Connection> live) {
+    this.live = live;
     this.services = services;
     this.gate = gate;
     this.instance = instance;
@@ -182,21 +204,108 @@ public final class Connection {
     this.context = context;
     this.limits = services.config().limits();
     this.remoteAddress = String.valueOf(socket.remoteAddress());
+    io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
+    this.addressKey = remote == null || remote.isDomainSocket() ? null : remote.hostAddress();
+    this.addressBytes = addressKey == null ? null : Cidr.numeric(addressKey);
     this.framedOutput = gate.mode() == GateConfig.Mode.FRAMED;
     this.decoder = framedOutput ? new FrameDecoder(limits.maxKeywordLength(), new Decoding()) : null;
   }
 
   /** Accepted socket: installs the handlers; must run on the socket's context, in its connect callback. */
   void start() {
+    guard = services.guard(gate);
+    String overLimit = guard.tryAccept(addressKey, decoder != null);
+    if (overLimit != null) {
+      // Refused before any other work: a flood costs one check and one close per connection.
+      state = State.CLOSED;
+      services.count("refused." + overLimit);
+      services.logRefusal(overLimit, () -> "refused " + describe() + ": " + overLimit);
+      if (decoder != null) {
+        socket.end(FrameEncoder.refusal(overLimit));
+      } else {
+        socket.close();
+      }
+      return;
+    }
+    admitted = true;
+    pendingHandshake = decoder != null;
+    readPeerCertificate();
     installSocketHandlers();
+    if (live != null) {
+      live.add(this);
+    }
     if (decoder == null) {
+      AccessRules.Decision decision = services.access().decide(peer(null));
+      if (!decision.allowed()) {
+        deny(null, decision);
+        socket.close();
+        return;
+      }
       client = services.registry().anonymous(this);
       open();
-      socket.handler(this::onRawData);
+      socket.handler(live == null ? this::onRawData : data -> {
+        lastActivity = System.nanoTime();
+        onRawData(data);
+      });
     } else {
       startHandshakeTimer();
-      socket.handler(decoder::feed);
+      socket.handler(live == null ? decoder::feed : data -> {
+        lastActivity = System.nanoTime();
+        decoder.feed(data);
+      });
     }
+  }
+
+  private void readPeerCertificate() {
+    if (!socket.isSsl()) {
+      return;
+    }
+    try {
+      List<java.security.cert.Certificate> chain = socket.peerCertificates();
+      if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate) {
+        X509Certificate cert = (X509Certificate) chain.get(0);
+        certificateCn = Certificates.commonName(cert);
+        certificateSans = Certificates.subjectAlternativeNames(cert);
+      }
+    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+      // no client certificate: rules asking for one do not match
+    }
+  }
+
+  private Peer peer(String keyword) {
+    return new Peer(keyword, gate.transportName(), gate.name(), addressBytes, certificateCn, certificateSans);
+  }
+
+  private void deny(String keyword, AccessRules.Decision decision) {
+    services.count("denied." + decision.rule());
+    LOG.info(() -> "access denied to " + (keyword == null ? "anonymous peer" : "\"" + Keywords.printable(keyword) + "\"")
+        + " from " + remoteAddress + " via gate " + gate.name() + " by " + decision.rule()
+        + (certificateCn != null ? " (certificate CN " + Keywords.printable(certificateCn) + ")" : ""));
+  }
+
+  private void endHandshake() {
+    if (pendingHandshake) {
+      pendingHandshake = false;
+      guard.handshakeDone();
+    }
+  }
+
+  /** Closes the connection when nothing went in or out for {@code idleNanos}; called by its gate instance. */
+  void checkIdle(long now, long idleNanos) {
+    if (state != State.CLOSED && now - lastActivity > idleNanos) {
+      services.count("closed.idle timeout");
+      LOG.fine(() -> "closing " + describe() + ": idle");
+      if (state == State.HANDSHAKE && decoder != null) {
+        refuse("idle timeout");
+      } else {
+        closeHere("idle timeout");
+      }
+    }
+  }
+
+  /** The peer's verified client certificate CN, or null. */
+  public String certificateCn() {
+    return certificateCn;
   }
 
   /**
@@ -407,6 +516,9 @@ public final class Connection {
   private void writeCounted(Buffer bytes, int length) {
     socket.write(bytes).onComplete(done -> {
       queuedBytes -= length;
+      if (live != null) {
+        lastActivity = System.nanoTime();
+      }
       if (queuedBytes == 0 && backlog.isEmpty()) {
         onOutputEmpty();
       }
@@ -738,6 +850,12 @@ public final class Connection {
       refuse("keyword is not valid UTF-8");
       return;
     }
+    AccessRules.Decision decision = services.access().decide(peer(name));
+    if (!decision.allowed()) {
+      deny(name, decision);
+      refuse(decision.reason());
+      return;
+    }
     Policies policies = services.config().policies();
     ClientRegistry.Admission<Connection> admission = services.registry().admit(name, this,
         policies.unexpected() == Policies.Unexpected.ACCEPT, policies.takeover() == Policies.Takeover.REPLACE);
@@ -746,6 +864,7 @@ public final class Connection {
       return;
     }
     cancelHandshakeTimer();
+    endHandshake();
     client = admission.record();
     socket.write(FrameEncoder.frame(Frames.OK));
     if (admission.replaced() != null) {
@@ -815,8 +934,9 @@ public final class Connection {
       return;
     }
     cancelHandshakeTimer();
+    endHandshake();
     services.count("refused." + reason);
-    LOG.info(() -> "refused " + describe() + ": " + reason);
+    services.logRefusal(reason, () -> "refused " + describe() + ": " + reason);
     closeCause = "refused: " + reason;
     decoder.stop();
     socket.end(FrameEncoder.refusal(reason));
@@ -825,6 +945,14 @@ public final class Connection {
   private void onClosed() {
     State was = state;
     state = State.CLOSED;
+    if (admitted) {
+      admitted = false;
+      endHandshake();
+      guard.release(addressKey);
+      if (live != null) {
+        live.remove(this);
+      }
+    }
     cancelHandshakeTimer();
     if (decoder != null) {
       decoder.stop();

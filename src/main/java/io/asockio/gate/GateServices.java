@@ -4,6 +4,7 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
+import io.asockio.security.AccessRules;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,11 +17,16 @@ import java.util.function.BiFunction;
  */
 public final class GateServices {
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(GateServices.class.getName());
+
   private final AsockioConfig config;
   private final ClientRegistry<Connection> registry;
   private final BiFunction<ClientRecord<Connection>, GateConfig, ConnectionHandler> handlerFactory;
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
   private final Map<String, Integer> boundPorts = new ConcurrentHashMap<>();
+  private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
+  private final Map<String, long[]> refusalLog = new ConcurrentHashMap<>();
+  private volatile AccessRules access;
 
   /**
    * @param handlerFactory picks the handler of a newly opened connection, from its client
@@ -31,6 +37,44 @@ public final class GateServices {
     this.config = config;
     this.registry = registry;
     this.handlerFactory = handlerFactory;
+    this.access = config.access();
+  }
+
+  /** The access rules in force. */
+  public AccessRules access() {
+    return access;
+  }
+
+  /** Swaps the access rules whole; connected clients are not affected. */
+  public void access(AccessRules rules) {
+    this.access = rules;
+  }
+
+  GateGuard guard(GateConfig gate) {
+    return guards.computeIfAbsent(gate.name(), n -> new GateGuard(gate.limits()));
+  }
+
+  /**
+   * Logs a refusal, at most once per reason and second, with the count of those not shown:
+   * a flood must not turn into a flood of log lines.
+   */
+  void logRefusal(String reason, java.util.function.Supplier<String> message) {
+    long now = System.nanoTime();
+    long[] state = refusalLog.computeIfAbsent(reason, r -> new long[] {now - 2_000_000_000L, 0});
+    String line = null;
+    synchronized (state) {
+      if (now - state[0] >= 1_000_000_000L) {
+        long suppressed = state[1];
+        state[0] = now;
+        state[1] = 0;
+        line = message.get() + (suppressed > 0 ? " (and " + suppressed + " more refused for this reason)" : "");
+      } else {
+        state[1]++;
+      }
+    }
+    if (line != null) {
+      LOG.info(line);
+    }
   }
 
   public AsockioConfig config() {

@@ -21,6 +21,8 @@ public final class GateVerticle extends VerticleBase {
   private final int instance;
   private final SocketAddress address;
   private NetServer server;
+  // This instance's connections, for the idle scan (all on this verticle's event loop).
+  private final java.util.Set<Connection> live = new java.util.HashSet<>();
 
   /**
    * @param address where to listen (for port 0 a {@link SocketAddress#sharedRandomPort}, so
@@ -39,13 +41,24 @@ public final class GateVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setReuseAddress(true)
         .setReusePort(gate.reusePort());
+    if (gate.tls() != null) {
+      TlsOptions.apply(options, gate.tls());
+    }
+    long idleMs = gate.limits().idleTimeoutMs();
     server = vertx.createNetServer(options);
     server.connectHandler(socket -> {
       // Handlers are set right here, on the socket's context: bytes are never lost.
       Connection connection = new Connection(services, gate, instance, (NetSocketInternal) socket,
-          (ContextInternal) vertx.getOrCreateContext());
+          (ContextInternal) vertx.getOrCreateContext(), idleMs > 0 ? live : null);
       connection.start();
     });
+    if (idleMs > 0) {
+      long idleNanos = idleMs * 1_000_000L;
+      vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
+        long now = System.nanoTime();
+        new java.util.ArrayList<>(live).forEach(c -> c.checkIdle(now, idleNanos));
+      });
+    }
     return server.listen(address).onSuccess(s -> {
       if (gate.transport() == GateConfig.Transport.TCP) {
         services.boundPort(gate.name(), s.actualPort());

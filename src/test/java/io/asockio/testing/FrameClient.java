@@ -63,6 +63,15 @@ public final class FrameClient implements AutoCloseable {
     return new FrameClient(socket);
   }
 
+  /** A TLS connection (the handshake completes here; a refused certificate may only show as a close later). */
+  public static FrameClient tls(String host, int port, javax.net.ssl.SSLContext context) throws IOException {
+    javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
+    socket.connect(new InetSocketAddress(host, port), READ_TIMEOUT_MS);
+    socket.setSoTimeout(READ_TIMEOUT_MS);
+    socket.startHandshake();
+    return new FrameClient(socket);
+  }
+
   public static FrameClient unix(Path path) throws IOException {
     return new FrameClient(SocketChannel.open(UnixDomainSocketAddress.of(path)));
   }

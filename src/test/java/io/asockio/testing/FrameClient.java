@@ -76,6 +76,14 @@ public final class FrameClient implements AutoCloseable {
     return new FrameClient(SocketChannel.open(UnixDomainSocketAddress.of(path)));
   }
 
+  /** Connects from a chosen local address (e.g. 127.0.0.2, another loopback source). */
+  public static FrameClient tcpFrom(String localAddress, String host, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(localAddress, 0));
+    socket.connect(new InetSocketAddress(host, port), READ_TIMEOUT_MS);
+    return new FrameClient(socket);
+  }
+
   /** Connects and introduces itself; returns the client once the server answered OK. */
   public static FrameClient named(String host, int port, String keyword) throws IOException {
     FrameClient client = tcp(host, port);

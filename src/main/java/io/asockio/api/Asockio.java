@@ -65,6 +65,10 @@ public final class Asockio {
   // Processors attached by API, by gate/link name and by client name; they win over config.
   private final Map<String, Supplier<? extends InlineProcessor>> gateProcessors = new ConcurrentHashMap<>();
   private final Map<String, Supplier<? extends InlineProcessor>> clientProcessors = new ConcurrentHashMap<>();
+  private final Map<String, String> clientDeliveries = new ConcurrentHashMap<>();
+  private final Map<String, String> gateDeliveries = new ConcurrentHashMap<>();
+  private final Map<String, ConnectionHandler> deliveryHandlers = new ConcurrentHashMap<>();
+  private final NodeBus bus;
   private final Map<String, ClientLink> links = new ConcurrentHashMap<>();
   private final Map<String, String> linkDeployments = new ConcurrentHashMap<>();
   private final List<String> deployments = new ArrayList<>();
@@ -74,6 +78,10 @@ public final class Asockio {
     this.vertx = vertx;
     this.config = config;
     this.services = new GateServices(config, registry, this::handlerFor);
+    this.bus = new NodeBus(this, vertx);
+    services.observer(bus);
+    config.clients().stream().filter(c -> c.deliverTo() != null).forEach(c -> clientDeliveries.put(c.name(), c.deliverTo()));
+    config.gates().stream().filter(g -> g.deliverTo() != null).forEach(g -> gateDeliveries.put(g.name(), g.deliverTo()));
   }
 
   /**
@@ -115,6 +123,7 @@ public final class Asockio {
     }
     node.reportTransport();
     config.clients().forEach(c -> node.declare(c.name()));
+    node.bus.start();
     return vertx.executeBlocking(() -> {
       node.checkTlsFiles();
       node.prepareUnixPaths();
@@ -249,6 +258,38 @@ public final class Asockio {
     return true;
   }
 
+  /** The live connection of a client by name, or null. */
+  public Connection connectionByName(String name) {
+    ClientRecord<Connection> record = registry.byName(name);
+    return record == null ? null : record.connection();
+  }
+
+  /**
+   * Delivers the messages of a named client to an event-bus address (when no processor
+   * serves it), with headers {@value BusAddresses#HEADER_CLIENT} and {@value BusAddresses#HEADER_ID};
+   * the consumer replies to each to let more come ({@code limits.busDeliveryWindow}).
+   */
+  public Asockio clientDelivery(String clientName, String address) {
+    clientDeliveries.put(clientName, address);
+    return this;
+  }
+
+  /** Like {@link #clientDelivery}, for every client of a gate (or link). */
+  public Asockio gateDelivery(String gateName, String address) {
+    gateDeliveries.put(gateName, address);
+    return this;
+  }
+
+  /** This node's id: the cluster node id, or {@code local}. */
+  public String nodeId() {
+    return bus.nodeId();
+  }
+
+  /** The connected clients of the whole cluster (or of this Vert.x), in SharedData. */
+  public io.asockio.registry.ClientDirectory directory() {
+    return bus.directory();
+  }
+
   /** The live connection of a client, or null (for closing, raw switching, pausing). */
   public Connection connection(long id) {
     ClientRecord<Connection> record = registry.byId(id);
@@ -374,8 +415,12 @@ public final class Asockio {
     reloadAccess(io.asockio.config.AccessConfig.fromJson(accessJson, "access"));
   }
 
-  /** Stops every gate and link; connections are closed. */
+  /** Stops: this node's directory records go first, then every gate and link; connections are closed. */
   public Future<Void> stop() {
+    return bus.stop().transform(ignored -> stopGatesAndLinks());
+  }
+
+  private Future<Void> stopGatesAndLinks() {
     List<Future<?>> undeployed = new ArrayList<>();
     synchronized (deployments) {
       deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
@@ -387,17 +432,25 @@ public final class Asockio {
 
   // ---- internals --------------------------------------------------------------------------
 
-  // Per client name first, then per gate (API, then config), then the node's handler.
+  // Per client name first (processor, then bus delivery), then per gate (processor by API, by config,
+  // then bus delivery), then the node's handler.
   private ConnectionHandler handlerFor(ClientRecord<Connection> record, GateConfig gate) {
     Supplier<? extends InlineProcessor> processor = clientProcessors.get(record.name());
-    if (processor == null) {
+    String delivery = processor == null ? clientDeliveries.get(record.name()) : null;
+    if (processor == null && delivery == null) {
       processor = gateProcessors.get(gate.name());
-    }
-    if (processor == null && gate.processor() != null) {
-      processor = processorClasses.get(gate.processor());
+      if (processor == null && gate.processor() != null) {
+        processor = processorClasses.get(gate.processor());
+      }
+      if (processor == null) {
+        delivery = gateDeliveries.get(gate.name());
+      }
     }
     if (processor != null) {
       return new ProcessorHandler(processor.get());
+    }
+    if (delivery != null) {
+      return deliveryHandlers.computeIfAbsent(delivery, bus::delivery);
     }
     ConnectionHandler handler = defaultHandler;
     return handler != null ? handler : DroppingHandler.INSTANCE;

@@ -10,13 +10,18 @@ import java.util.Set;
  * @param name      the keyword it introduces itself with
  * @param processor class name of an {@code InlineProcessor} serving this client's connections,
  *                  or null to use its gate's
+ * @param deliverTo event-bus address that receives this client's messages, or null
  */
-public record ClientConfig(String name, String processor) {
+public record ClientConfig(String name, String processor, String deliverTo) {
 
-  static final Set<String> KEYS = Set.of("name", "processor");
+  static final Set<String> KEYS = Set.of("name", "processor", "deliverTo");
 
   public static ClientConfig named(String name) {
-    return new ClientConfig(name, null);
+    return new ClientConfig(name, null, null);
+  }
+
+  public ClientConfig(String name, String processor) {
+    this(name, processor, null);
   }
 
   static ClientConfig fromJson(Object value, String path) {
@@ -33,10 +38,25 @@ public record ClientConfig(String name, String processor) {
     JsonFields f = new JsonFields((JsonObject) value, path);
     f.rejectUnknown(KEYS);
     String processor = f.string("processor", null);
-    return new ClientConfig(f.requiredString("name"), processor == null || processor.isBlank() ? null : processor);
+    String deliverTo = f.string("deliverTo", null);
+    if (processor != null && deliverTo != null) {
+      throw new ConfigException(f.key("deliverTo"), "a client is served by a processor or delivered to the bus, not both");
+    }
+    return new ClientConfig(f.requiredString("name"), processor == null || processor.isBlank() ? null : processor,
+        deliverTo == null || deliverTo.isBlank() ? null : deliverTo);
   }
 
   Object toJson() {
-    return processor == null ? name : new JsonObject().put("name", name).put("processor", processor);
+    if (processor == null && deliverTo == null) {
+      return name;
+    }
+    JsonObject json = new JsonObject().put("name", name);
+    if (processor != null) {
+      json.put("processor", processor);
+    }
+    if (deliverTo != null) {
+      json.put("deliverTo", deliverTo);
+    }
+    return json;
   }
 }

@@ -20,10 +20,12 @@ import java.util.Set;
  *                   this gate, or null for none
  * @param tls        TLS settings (tcp gates), or null for plain TCP
  * @param limits     protections against abuse (idle timeout, connection bounds, accept rate)
+ * @param deliverTo  event-bus address receiving the messages of this gate's clients (when no
+ *                   processor serves them), or null
  */
 public record GateConfig(String name, Transport transport, String host, int port, String path,
                          Mode mode, int instances, boolean reusePort, String processor, TlsConfig tls,
-                         GateLimits limits) {
+                         GateLimits limits, String deliverTo) {
 
   /** Transport of a gate. */
   public enum Transport { TCP, UNIX }
@@ -40,7 +42,7 @@ public record GateConfig(String name, Transport transport, String host, int port
 
   static final Set<String> KEYS = Set.of("name", "transport", "host", "port", "path", "mode", "instances",
       "reusePort", "processor", "tls", "idleTimeoutMs", "maxConnections", "maxConnectionsPerAddress",
-      "maxPendingHandshakes", "acceptRatePerSecond");
+      "maxPendingHandshakes", "acceptRatePerSecond", "deliverTo");
 
   public GateConfig {
     limits = limits == null ? GateLimits.DEFAULTS : limits;
@@ -49,41 +51,45 @@ public record GateConfig(String name, Transport transport, String host, int port
   /** A framed TCP gate on {@code host:port}. */
   public static GateConfig tcp(String name, String host, int port) {
     return new GateConfig(name, Transport.TCP, host, port, null, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
-        GateLimits.DEFAULTS);
+        GateLimits.DEFAULTS, null);
   }
 
   /** A framed Unix-socket gate on {@code path}. */
   public static GateConfig unix(String name, String path) {
     return new GateConfig(name, Transport.UNIX, null, 0, path, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
-        GateLimits.DEFAULTS);
+        GateLimits.DEFAULTS, null);
   }
 
   public GateConfig withMode(Mode newMode) {
-    return new GateConfig(name, transport, host, port, path, newMode, instances, reusePort, processor, tls, limits);
+    return new GateConfig(name, transport, host, port, path, newMode, instances, reusePort, processor, tls, limits, deliverTo);
   }
 
   public GateConfig withInstances(int n) {
-    return new GateConfig(name, transport, host, port, path, mode, n, reusePort, processor, tls, limits);
+    return new GateConfig(name, transport, host, port, path, mode, n, reusePort, processor, tls, limits, deliverTo);
   }
 
   public GateConfig withReusePort(boolean on) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, on, processor, tls, limits);
+    return new GateConfig(name, transport, host, port, path, mode, instances, on, processor, tls, limits, deliverTo);
   }
 
   public GateConfig withProcessor(String className) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, className, tls, limits);
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, className, tls, limits, deliverTo);
   }
 
   public GateConfig withPort(int newPort) {
-    return new GateConfig(name, transport, host, newPort, path, mode, instances, reusePort, processor, tls, limits);
+    return new GateConfig(name, transport, host, newPort, path, mode, instances, reusePort, processor, tls, limits, deliverTo);
   }
 
   public GateConfig withTls(TlsConfig newTls) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, newTls, limits);
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, newTls, limits, deliverTo);
   }
 
   public GateConfig withLimits(GateLimits newLimits) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, newLimits);
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, newLimits, deliverTo);
+  }
+
+  public GateConfig withDeliverTo(String address) {
+    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, limits, address);
   }
 
   /** The transport as access rules name it: {@code tcp}, {@code tls} or {@code unix}. */
@@ -124,7 +130,7 @@ public record GateConfig(String name, Transport transport, String host, int port
       int port = f.integer("port", 0, 0, 65535);
       TlsConfig tls = f.has("tls") ? TlsConfig.fromJson(f.object("tls"), f.key("tls"), true) : null;
       return new GateConfig(name, transport, host, port, null, mode, instances, reusePort, processor, tls,
-          GateLimits.fromGateJson(f));
+          GateLimits.fromGateJson(f), deliverTo(f, processor));
     }
     if (f.has("tls")) {
       throw new ConfigException(f.key("tls"), "only for transport tcp");
@@ -141,7 +147,15 @@ public record GateConfig(String name, Transport transport, String host, int port
           + " bytes, got " + socketPath.getBytes(StandardCharsets.UTF_8).length);
     }
     return new GateConfig(name, transport, null, 0, socketPath, mode, instances, false, processor, null,
-        GateLimits.fromGateJson(f));
+        GateLimits.fromGateJson(f), deliverTo(f, processor));
+  }
+
+  private static String deliverTo(JsonFields f, String processor) {
+    String address = f.string("deliverTo", null);
+    if (address != null && processor != null) {
+      throw new ConfigException(f.key("deliverTo"), "a gate's clients are served by a processor or delivered to the bus, not both");
+    }
+    return address == null || address.isBlank() ? null : address;
   }
 
   public JsonObject toJson() {
@@ -162,6 +176,9 @@ public record GateConfig(String name, Transport transport, String host, int port
       json.put("tls", tls.toJson());
     }
     limits.putInto(json);
+    if (deliverTo != null) {
+      json.put("deliverTo", deliverTo);
+    }
     return json;
   }
 }

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param offlineQueueBytes    bytes kept for one disconnected client, at most
  * @param maxUnreadBytes       bytes received from one client and not yet taken through the plain-code API
  *                             ({@code IoCore}) beyond which reading from that client pauses
+ * @param busDeliveryWindow    messages of one client delivered to an event-bus address and not yet
+ *                             acknowledged (replied to) beyond which reading from that client pauses
  */
 public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTimeoutMs, long maxQueuedOutputBytes,
-                     int offlineQueueMessages, long offlineQueueBytes, long maxUnreadBytes) {
+                     int offlineQueueMessages, long offlineQueueBytes, long maxUnreadBytes, int busDeliveryWindow) {
 
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_KEYWORD_LENGTH = 1024;
@@ -30,42 +32,48 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   public static final int DEFAULT_OFFLINE_QUEUE_MESSAGES = 0;
   public static final long DEFAULT_OFFLINE_QUEUE_BYTES = 16L * 1024 * 1024;
   public static final long DEFAULT_MAX_UNREAD_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_BUS_DELIVERY_WINDOW = 64;
 
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_KEYWORD_LENGTH,
       DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_QUEUED_OUTPUT_BYTES, DEFAULT_OFFLINE_QUEUE_MESSAGES,
-      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES);
+      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW);
 
   static final Set<String> KEYS = Set.of("maxMessageSize", "maxKeywordLength", "handshakeTimeoutMs",
-      "maxQueuedOutputBytes", "offlineQueueMessages", "offlineQueueBytes", "maxUnreadBytes");
+      "maxQueuedOutputBytes", "offlineQueueMessages", "offlineQueueBytes", "maxUnreadBytes", "busDeliveryWindow");
 
   public Limits withMaxMessageSize(long bytes) {
     return new Limits(bytes, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
   }
 
   public Limits withMaxKeywordLength(int bytes) {
     return new Limits(maxMessageSize, bytes, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
   }
 
   public Limits withHandshakeTimeoutMs(long ms) {
     return new Limits(maxMessageSize, maxKeywordLength, ms, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
   }
 
   public Limits withMaxQueuedOutputBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, bytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
   }
 
   public Limits withOfflineQueue(int messages, long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, messages, bytes,
-        maxUnreadBytes);
+        maxUnreadBytes, busDeliveryWindow);
+  }
+
+  public Limits withBusDeliveryWindow(int messages) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
+        offlineQueueBytes, maxUnreadBytes, messages);
   }
 
   public Limits withMaxUnreadBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, bytes);
+        offlineQueueBytes, bytes, busDeliveryWindow);
   }
 
   static Limits fromJson(JsonObject json, String path) {
@@ -78,13 +86,14 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
         f.number("maxQueuedOutputBytes", DEFAULT_MAX_QUEUED_OUTPUT_BYTES, 1, Long.MAX_VALUE),
         f.integer("offlineQueueMessages", DEFAULT_OFFLINE_QUEUE_MESSAGES, 0, 10_000_000),
         f.number("offlineQueueBytes", DEFAULT_OFFLINE_QUEUE_BYTES, 0, Long.MAX_VALUE),
-        f.number("maxUnreadBytes", DEFAULT_MAX_UNREAD_BYTES, 1, Long.MAX_VALUE));
+        f.number("maxUnreadBytes", DEFAULT_MAX_UNREAD_BYTES, 1, Long.MAX_VALUE),
+        f.integer("busDeliveryWindow", DEFAULT_BUS_DELIVERY_WINDOW, 1, 1_000_000));
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("maxMessageSize", maxMessageSize).put("maxKeywordLength", maxKeywordLength)
         .put("handshakeTimeoutMs", handshakeTimeoutMs).put("maxQueuedOutputBytes", maxQueuedOutputBytes)
         .put("offlineQueueMessages", offlineQueueMessages).put("offlineQueueBytes", offlineQueueBytes)
-        .put("maxUnreadBytes", maxUnreadBytes);
+        .put("maxUnreadBytes", maxUnreadBytes).put("busDeliveryWindow", busDeliveryWindow);
   }
 }

@@ -105,7 +105,7 @@ public record LinkConfig(String name, GateConfig.Transport transport, String hos
 
   /** The endpoint as the gate-shaped description a connection carries. */
   public GateConfig asEndpoint() {
-    return new GateConfig(name, transport, host, port, path, mode, 1, false, processor, tls, GateLimits.DEFAULTS);
+    return new GateConfig(name, transport, host, port, path, mode, 1, false, processor, tls, GateLimits.DEFAULTS, null);
   }
 
   /** Human form of the target, e.g. {@code tcp 127.0.0.1:25000}. */

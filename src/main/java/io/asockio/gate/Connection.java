@@ -871,6 +871,7 @@ public final class Connection {
       services.count("takeover");
       LOG.info(() -> "taken over by " + describe());
       admission.replaced().close("taken over by a new connection");
+      observe(() -> services.observer().takenOver(this, admission.replaced()));
     }
     open();
   }
@@ -919,6 +920,7 @@ public final class Connection {
     }
     guarded(() -> handler.onOpen(this));
     if (state == State.OPEN) {
+      observe(() -> services.observer().opened(this));
       services.flushOffline(client, this);
     }
   }
@@ -937,6 +939,7 @@ public final class Connection {
     endHandshake();
     services.count("refused." + reason);
     services.logRefusal(reason, () -> "refused " + describe() + ": " + reason);
+    observe(() -> services.observer().refused(this, reason));
     closeCause = "refused: " + reason;
     decoder.stop();
     socket.end(FrameEncoder.refusal(reason));
@@ -975,6 +978,9 @@ public final class Connection {
     if (client != null) {
       services.registry().release(client, this);
     }
+    if (was == State.OPEN) {
+      observe(() -> services.observer().closed(this, cause));
+    }
     if (was == State.OPEN && handler != null) {
       services.count("closed");
       try {
@@ -985,6 +991,14 @@ public final class Connection {
     }
     if (dialledName != null && was == State.OPEN) {
       dialOutcome.lost(this, cause);
+    }
+  }
+
+  private void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "connection observer failed for " + describe(), e);
     }
   }
 

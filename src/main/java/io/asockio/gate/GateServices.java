@@ -27,6 +27,7 @@ public final class GateServices {
   private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
   private final Map<String, long[]> refusalLog = new ConcurrentHashMap<>();
   private volatile AccessRules access;
+  private volatile ConnectionObserver observer = ConnectionObserver.NONE;
 
   /**
    * @param handlerFactory picks the handler of a newly opened connection, from its client
@@ -48,6 +49,15 @@ public final class GateServices {
   /** Swaps the access rules whole; connected clients are not affected. */
   public void access(AccessRules rules) {
     this.access = rules;
+  }
+
+  /** Sets who hears of opened, closed, refused and taken-over connections. */
+  public void observer(ConnectionObserver newObserver) {
+    this.observer = newObserver;
+  }
+
+  ConnectionObserver observer() {
+    return observer;
   }
 
   GateGuard guard(GateConfig gate) {

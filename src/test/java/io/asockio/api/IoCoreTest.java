@@ -219,6 +219,7 @@ class IoCoreTest {
   @Test
   void closeAfterFlushSendsEverythingThenReallyCloses() throws Exception {
     start(Limits.DEFAULTS);
+    core.addClient("carol"); // declared: its record outlives the connection, so the refusal below is NOT_CONNECTED
     try (FrameClient c = FrameClient.named(HOST, port, "carol")) {
       long id = core.clientId("carol");
       List<Buffer> many = new ArrayList<>();

@@ -1,0 +1,42 @@
+package io.asockio.api;
+
+/**
+ * The event-bus address scheme of asockio.
+ *
+ * <pre>
+ *  asockio.client.&lt;name&gt;   send a Buffer (or a String, or byte[]) to the client of that name, from any
+ *                          verticle on any node; the reply is empty when it was queued, or a failure
+ *                          with code {@link #UNKNOWN_CLIENT}, {@link #NOT_CONNECTED} or {@link #OUTPUT_FULL}.
+ *                          The consumer lives on the node that holds the connection, while it is open.
+ *  asockio.send            the node's own local entry point: header {@code to} names the client;
+ *                          it also reaches clients connected to other nodes, and queues for declared
+ *                          names that are not connected (limits.offlineQueueMessages)
+ *  asockio.events          published JSON: {"type": connected|disconnected|refused|takeover, "name", "id",
+ *                          "node", "gate", "transport", "remote", "cause"|"reason", "at"}
+ * </pre>
+ *
+ * Messages delivered from clients to an application address carry the headers
+ * {@link #HEADER_CLIENT} (name) and {@link #HEADER_ID}; reply to each (any body) to let more come.
+ */
+public final class BusAddresses {
+
+  public static final String CLIENT_PREFIX = "asockio.client.";
+  public static final String SEND = "asockio.send";
+  public static final String EVENTS = "asockio.events";
+
+  public static final String HEADER_CLIENT = "asockio-client";
+  public static final String HEADER_ID = "asockio-id";
+  public static final String HEADER_TO = "to";
+
+  public static final int UNKNOWN_CLIENT = 404;
+  public static final int NOT_CONNECTED = 503;
+  public static final int OUTPUT_FULL = 429;
+
+  private BusAddresses() {
+  }
+
+  /** The address of a named client. */
+  public static String client(String name) {
+    return CLIENT_PREFIX + name;
+  }
+}

@@ -2,12 +2,12 @@ package io.asockio;
 
 import io.asockio.api.Asockio;
 import io.asockio.cli.ClientCommand;
+import io.asockio.cluster.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.ConfigLoader;
 import io.asockio.config.GateConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -53,7 +53,14 @@ public final class Main {
       }
     }
     AsockioConfig config = loadConfig(path);
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(config.nativeTransport())).build();
+    Vertx vertx;
+    try {
+      vertx = Clustering.vertx(config).await();
+    } catch (Throwable e) {
+      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      fail(1, "cannot join the cluster: " + cause.getMessage());
+      return;
+    }
     Asockio node;
     try {
       node = Asockio.start(vertx, config).await();
@@ -68,7 +75,8 @@ public final class Main {
       System.out.println("asockio: gate " + gate.name() + " on " + (gate.transport() == GateConfig.Transport.TCP
           ? gate.withPort(node.port(gate.name())).endpoint() : gate.endpoint()) + " (" + gate.mode().name().toLowerCase() + ")");
     }
-    System.out.println("asockio: ready (" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio") + ")");
+    System.out.println("asockio: ready (" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio")
+        + (config.cluster().enabled() ? ", cluster " + config.cluster().name() + ", node " + node.nodeId() : "") + ")");
     if (config.reloadScanMs() > 0) {
       // Access rules follow the file; a change that does not validate is rejected whole.
       ConfigLoader.watch(vertx, path, config.reloadScanMs(), fresh -> {

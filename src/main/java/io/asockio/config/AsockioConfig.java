@@ -22,28 +22,30 @@ import java.util.Set;
  * @param nativeTransport prefer Netty's native epoll transport (falls back to NIO with a log line)
  * @param access          who may connect (rules checked before {@code OK}, and at accept for raw gates)
  * @param reloadScanMs    how often the config file is checked for new access rules; 0: never
+ * @param cluster         clustering (off by default)
  */
 public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, List<LinkConfig> links,
                             Policies policies, Limits limits, boolean nativeTransport, AccessRules access,
-                            long reloadScanMs) {
+                            long reloadScanMs, ClusterConfig cluster) {
 
   public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
   public static final long DEFAULT_RELOAD_SCAN_MS = 0;
 
   static final Set<String> KEYS = Set.of("gates", "clients", "links", "policies", "limits", "nativeTransport", "access",
-      "reloadScanMs");
+      "reloadScanMs", "cluster");
 
   public AsockioConfig {
     gates = List.copyOf(gates);
     clients = List.copyOf(clients);
     links = List.copyOf(links);
     access = access == null ? AccessRules.ALLOW_ALL : access;
+    cluster = cluster == null ? ClusterConfig.DEFAULTS : cluster;
   }
 
   /** A config with these gates and every other value at its default. */
   public static AsockioConfig of(GateConfig... gates) {
     return new AsockioConfig(List.of(gates), List.of(), List.of(), Policies.DEFAULTS, Limits.DEFAULTS,
-        DEFAULT_NATIVE_TRANSPORT, AccessRules.ALLOW_ALL, DEFAULT_RELOAD_SCAN_MS);
+        DEFAULT_NATIVE_TRANSPORT, AccessRules.ALLOW_ALL, DEFAULT_RELOAD_SCAN_MS, ClusterConfig.DEFAULTS);
   }
 
   public AsockioConfig withClients(String... names) {
@@ -55,27 +57,31 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   }
 
   public AsockioConfig withClientConfigs(List<ClientConfig> newClients) {
-    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport, access, reloadScanMs);
+    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster);
   }
 
   public AsockioConfig withLinks(LinkConfig... newLinks) {
-    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport, access, reloadScanMs);
+    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport, access, reloadScanMs, cluster);
   }
 
   public AsockioConfig withPolicies(Policies newPolicies) {
-    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport, access, reloadScanMs);
+    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport, access, reloadScanMs, cluster);
   }
 
   public AsockioConfig withLimits(Limits newLimits) {
-    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport, access, reloadScanMs);
+    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport, access, reloadScanMs, cluster);
   }
 
   public AsockioConfig withGates(List<GateConfig> newGates) {
-    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport, access, reloadScanMs);
+    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster);
+  }
+
+  public AsockioConfig withCluster(ClusterConfig newCluster) {
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, newCluster);
   }
 
   public AsockioConfig withAccess(AccessRules rules) {
-    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, rules, reloadScanMs);
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, rules, reloadScanMs, cluster);
   }
 
   /** Names of the expected clients. */
@@ -129,7 +135,8 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
     checkRuleGates(access, gates);
     return new AsockioConfig(gates, clients, links, Policies.fromJson(f.object("policies"), "policies"),
         Limits.fromJson(f.object("limits"), "limits"), f.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT), access,
-        f.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, 24L * 3600 * 1000));
+        f.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, 24L * 3600 * 1000),
+        ClusterConfig.fromJson(f.object("cluster"), "cluster"));
   }
 
   /** Rules that name a gate must name one of ours: a typo would silently never match. */
@@ -164,6 +171,6 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
     links.forEach(l -> linkArray.add(l.toJson()));
     return new JsonObject().put("gates", gateArray).put("clients", clientArray).put("links", linkArray)
         .put("policies", policies.toJson()).put("limits", limits.toJson()).put("nativeTransport", nativeTransport)
-        .put("access", AccessConfig.toJson(access)).put("reloadScanMs", reloadScanMs);
+        .put("access", AccessConfig.toJson(access)).put("reloadScanMs", reloadScanMs).put("cluster", cluster.toJson());
   }
 }

@@ -642,7 +642,10 @@ public final class Connection {
 
   // ---- input flow -------------------------------------------------------------------------
 
-  /** Stops reading from the socket (back-pressure towards the peer). Thread-safe. */
+  /**
+   * Stops reading (back-pressure towards the peer): no message is delivered after this call
+   * returns (the rest of the current read is held) until {@link #resumeReading()}. Thread-safe.
+   */
   public void pauseReading() {
     onLoop(() -> {
       pausedByApp = true;
@@ -660,9 +663,17 @@ public final class Connection {
 
   private boolean socketPaused;
 
+  // Paused means: no more callbacks (the decoder holds the rest of the current read) and no more reads.
   private void updateReading() {
     boolean pause = pausedByApp || pausedByStream;
-    if (pause != socketPaused) {
+    if (decoder != null) {
+      if (pause) {
+        decoder.suspend();
+      } else if (decoder.isSuspended() && state == State.OPEN) {
+        decoder.resume();
+      }
+    }
+    if (pause != socketPaused && state != State.CLOSED) {
       socketPaused = pause;
       if (pause) {
         socket.pause();
@@ -681,14 +692,10 @@ public final class Connection {
       activeStream = null;
     }
     boolean blocked = activeStream != null && stream.blocked();
-    if (blocked) {
-      decoder.suspend();
-    }
-    if (blocked != pausedByStream) {
+    if (blocked != pausedByStream || blocked) {
       pausedByStream = blocked;
       updateReading();
-    }
-    if (!blocked && decoder.isSuspended() && state == State.OPEN) {
+    } else if (decoder.isSuspended() && !pausedByApp && state == State.OPEN) {
       decoder.resume();
     }
   }

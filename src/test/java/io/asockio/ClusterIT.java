@@ -1,0 +1,142 @@
+package io.asockio;
+
+import io.asockio.api.Asockio;
+import io.asockio.api.BusAddresses;
+import io.asockio.cluster.Clustering;
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.ClusterConfig;
+import io.asockio.config.GateConfig;
+import io.asockio.demo.EchoProcessor;
+import io.asockio.testing.Await;
+import io.asockio.testing.ChildJvm;
+import io.asockio.testing.FrameClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several real JVMs in one Vert.x cluster (Hazelcast on 127.0.0.1 only): sending by name
+ * across nodes, events everywhere, two processes sharing a port, and a node killed with -9
+ * whose clients the survivors remove.
+ */
+class ClusterIT {
+
+  static final Duration START = Duration.ofSeconds(90);
+
+  static ClusterConfig cluster(String name) {
+    return new ClusterConfig(true, name, "127.0.0.1", 5701, List.of("127.0.0.1"), 5);
+  }
+
+  static Path childConfig(String clusterName, GateConfig gate) throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "cl");
+    JsonObject config = new JsonObject().put("gates", new JsonArray().add(gate.toJson()))
+        .put("cluster", new JsonObject().put("enabled", true).put("name", clusterName).put("memberTimeoutSeconds", 5));
+    Files.writeString(work.resolve("node.json"), config.encode());
+    return work;
+  }
+
+  static int freePort() throws Exception {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return probe.getLocalPort();
+    }
+  }
+
+  @Test
+  void sendByNameAcrossNodesEventsEverywhereAndAKilledNodeIsSwept() throws Exception {
+    String name = "asockio-it-" + UUID.randomUUID();
+    int port = freePort();
+    GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withProcessor(EchoProcessor.class.getName());
+    Path work = childConfig(name, gate);
+    try (ChildJvm other = ChildJvm.startJar(work, Map.of(), work.resolve("node.json").toString())) {
+      String otherNode = other.awaitLine("asockio: ready \\(\\w+, cluster \\S+, node (\\S+)\\)", START).group(1);
+      Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster(name))).await();
+      try {
+        List<JsonObject> events = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body())).completion().await();
+        Asockio here = Asockio.start(vertx, AsockioConfig.of().withCluster(cluster(name))).await();
+        assertTrue(!here.nodeId().equals(otherNode));
+
+        FrameClient alice = FrameClient.named("127.0.0.1", port, "alice");
+        JsonObject record = Await.value("alice in the cluster-wide directory", () -> here.directory().lookup("alice").await());
+        assertEquals(otherNode, record.getString("node"));
+        Await.until("the connected event reached this node",
+            () -> events.stream().anyMatch(e -> e.getString("type").equals("connected") && "alice".equals(e.getString("name"))));
+
+        // From this node to a client of the other one, by name, in order.
+        for (int i = 0; i < 100; i++) {
+          vertx.eventBus().request(BusAddresses.SEND, "across " + i, new DeliveryOptions().addHeader("to", "alice")).await();
+        }
+        for (int i = 0; i < 100; i++) {
+          assertEquals("across " + i, alice.readText());
+        }
+        vertx.eventBus().request(BusAddresses.client("alice"), "direct").await();
+        assertEquals("direct", alice.readText());
+
+        // kill -9: no goodbye. The survivor removes its records and says so.
+        other.process().destroyForcibly();
+        alice.awaitClosed();
+        Await.until("the dead node's client swept", () -> here.directory().lookup("alice").await() == null, Duration.ofSeconds(60));
+        Await.until("a disconnected event for it", () -> events.stream().anyMatch(e -> e.getString("type").equals("disconnected")
+            && "alice".equals(e.getString("name")) && "node left the cluster".equals(e.getString("cause"))));
+        alice.close();
+        here.stop().await();
+      } finally {
+        vertx.close().await();
+      }
+    }
+  }
+
+  @Test
+  void twoProcessesShareOnePortInOneClusterAndEveryClientIsReachable() throws Exception {
+    String name = "asockio-it-" + UUID.randomUUID();
+    int port = freePort();
+    GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withReusePort(true).withProcessor(EchoProcessor.class.getName());
+    Path workA = childConfig(name, gate);
+    Path workB = childConfig(name, gate);
+    try (ChildJvm a = ChildJvm.startJar(workA, Map.of(), workA.resolve("node.json").toString());
+         ChildJvm b = ChildJvm.startJar(workB, Map.of(), workB.resolve("node.json").toString())) {
+      a.awaitLine("asockio: ready \\(epoll, cluster", START);
+      b.awaitLine("asockio: ready \\(epoll, cluster", START);
+      Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster(name))).await();
+      List<FrameClient> clients = new ArrayList<>();
+      try {
+        Asockio here = Asockio.start(vertx, AsockioConfig.of().withCluster(cluster(name))).await();
+        Set<String> nodes = new HashSet<>();
+        for (int i = 0; i < 60 && (nodes.size() < 2 || i < 10); i++) {
+          String client = "c" + i;
+          clients.add(FrameClient.named("127.0.0.1", port, client));
+          JsonObject record = Await.value("record of " + client, () -> here.directory().lookup(client).await());
+          nodes.add(record.getString("node"));
+          // Whichever process accepted it, a message by name reaches it.
+          vertx.eventBus().request(BusAddresses.SEND, "hello " + client, new DeliveryOptions().addHeader("to", client)).await();
+          assertEquals("hello " + client, clients.get(i).readText());
+        }
+        assertEquals(2, nodes.size(), "both processes accepted clients on the shared port");
+        here.stop().await();
+      } finally {
+        for (FrameClient c : clients) {
+          c.close();
+        }
+        vertx.close().await();
+      }
+    }
+  }
+}

@@ -41,6 +41,14 @@ class ConfigTest {
     assertEquals(config, AsockioConfig.fromJson(config.toJson()));
   }
 
+  @Test
+  void theShippedClusterConfigIsValid() throws Exception {
+    AsockioConfig config = AsockioConfig.fromJson(new JsonObject(Files.readString(Path.of("conf/cluster.json"))));
+    assertTrue(config.cluster().enabled());
+    assertTrue(config.gates().get(0).reusePort());
+    assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+  }
+
   static void assertKeyError(String key, JsonObject json) {
     ConfigException e = assertThrows(ConfigException.class, () -> AsockioConfig.fromJson(json));
     assertEquals(key, e.key(), e.getMessage());

@@ -30,13 +30,8 @@ public class EchoServer {
     protected void onDataReceived(Buffer message) {
       send(message);
       if (isOutputFull()) {
-        pauseReading();
+        pauseReadingUntilDrained(); // reads again once the echoes reached the kernel
       }
-    }
-
-    @Override
-    protected void onOutputBuffersAreEmpty() {
-      resumeReading();
     }
 
     @Override

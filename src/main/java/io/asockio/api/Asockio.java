@@ -607,6 +607,11 @@ public final class Asockio {
     static final DroppingHandler INSTANCE = new DroppingHandler();
 
     @Override
+    public boolean wantsDrained() {
+      return false;
+    }
+
+    @Override
     public void onOpen(Connection connection) {
       LOG.warning(() -> "no processor or handler for " + connection.describe() + ": its messages are dropped");
     }

@@ -84,6 +84,14 @@ public abstract class InlineProcessor {
     return connection.isOutputFull();
   }
 
+  /**
+   * Stops reading from this client until everything queued so far reached the kernel, then
+   * reads again by itself: the simple back-pressure for a processor that answers what it reads.
+   */
+  public final void pauseReadingUntilDrained() {
+    connection.pauseReadingUntilDrained();
+  }
+
   /** Stops reading from this client until {@link #resumeReading()} (back-pressure). */
   public final void pauseReading() {
     connection.pauseReading();

@@ -266,6 +266,11 @@ final class NodeBus implements ConnectionObserver {
       private final Map<Connection, int[]> inFlight = new ConcurrentHashMap<>();
 
       @Override
+      public boolean wantsDrained() {
+        return false;
+      }
+
+      @Override
       public void onMessage(Connection c, Buffer data) {
         int[] n = inFlight.computeIfAbsent(c, k -> new int[1]);
         DeliveryOptions options = new DeliveryOptions().setCodecName(BufferCodec.NAME)

@@ -8,10 +8,31 @@ import io.vertx.core.buffer.Buffer;
 /** Adapts an {@link InlineProcessor} to the gate's {@link ConnectionHandler}. */
 final class ProcessorHandler implements ConnectionHandler {
 
+  // Whether a processor class overrides onOutputBuffersAreEmpty, computed once per class.
+  private static final ClassValue<Boolean> WANTS_DRAINED = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      for (Class<?> c = type; c != null && c != InlineProcessor.class; c = c.getSuperclass()) {
+        try {
+          c.getDeclaredMethod("onOutputBuffersAreEmpty");
+          return true;
+        } catch (NoSuchMethodException notHere) {
+          // look in the superclass
+        }
+      }
+      return false;
+    }
+  };
+
   private final InlineProcessor processor;
 
   ProcessorHandler(InlineProcessor processor) {
     this.processor = processor;
+  }
+
+  @Override
+  public boolean wantsDrained() {
+    return WANTS_DRAINED.get(processor.getClass());
   }
 
   @Override

@@ -20,7 +20,7 @@ public class EchoProcessor extends InlineProcessor {
   protected void onDataReceived(Buffer data) {
     send(data).onFailure(err -> close());
     if (isOutputFull()) {
-      pauseReading();
+      pauseReadingUntilDrained();
     }
   }
 
@@ -32,10 +32,5 @@ public class EchoProcessor extends InlineProcessor {
   @Override
   protected void onMessageStream(MessageStream message) {
     sendStream(message, message.length());
-  }
-
-  @Override
-  protected void onOutputBuffersAreEmpty() {
-    resumeReading();
   }
 }

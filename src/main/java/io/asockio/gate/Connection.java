@@ -91,10 +91,20 @@ public final class Connection {
   private DialOutcome dialOutcome;
   private boolean dialReported;
 
-  // Output. queuedBytes: bytes given to the socket whose write has not completed, plus
+  // Output goes straight to the Netty channel (one flush per read, or at once outside a read):
+  // Vert.x's per-write promise and queue would cost more than the rest of the data path.
+  // backlogBytes: framed bytes waiting in the backlog; Netty counts what it holds itself.
   // framed bytes waiting in the backlog. The backlog holds Buffers (already framed) and
   // Producers; it is non-empty only while a producer is in front.
-  private long queuedBytes;
+  private long backlogBytes;
+  private final io.netty.channel.ChannelHandlerContext chctx;
+  private boolean delivering;
+  private boolean unflushed;
+  private boolean emptyScheduled;
+  private long writeSeq;
+  private long completedSeq;
+  private boolean wantsDrained;
+  private boolean resumeOnEmpty;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private boolean closeAfterFlush;
 
@@ -137,7 +147,7 @@ public final class Connection {
         return;
       }
       write(chunk);
-      if (socket.writeQueueFull() && !paused) {
+      if (!chctx.channel().isWritable() && !paused) {
         paused = true;
         source.pause();
       }
@@ -204,6 +214,7 @@ public final class Connection {
     this.context = context;
     this.limits = services.config().limits();
     this.remoteAddress = String.valueOf(socket.remoteAddress());
+    this.chctx = socket.channelHandlerContext();
     io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
     this.addressKey = remote == null || remote.isDomainSocket() ? null : remote.hostAddress();
     this.addressBytes = addressKey == null ? null : Cidr.numeric(addressKey);
@@ -243,15 +254,15 @@ public final class Connection {
       }
       client = services.registry().anonymous(this);
       open();
-      socket.handler(live == null ? this::onRawData : data -> {
+      socket.handler(live == null ? data -> deliver(() -> onRawData(data)) : data -> {
         lastActivity = System.nanoTime();
-        onRawData(data);
+        deliver(() -> onRawData(data));
       });
     } else {
       startHandshakeTimer();
-      socket.handler(live == null ? decoder::feed : data -> {
+      socket.handler(live == null ? data -> deliver(() -> decoder.feed(data)) : data -> {
         lastActivity = System.nanoTime();
-        decoder.feed(data);
+        deliver(() -> decoder.feed(data));
       });
     }
   }
@@ -321,10 +332,10 @@ public final class Connection {
     c.installSocketHandlers();
     if (c.decoder == null) {
       c.bindDialled();
-      c.socket.handler(c::onRawData);
+      c.socket.handler(data -> c.deliver(() -> c.onRawData(data)));
     } else {
       c.startHandshakeTimer();
-      c.socket.handler(c.decoder::feed);
+      c.socket.handler(data -> c.deliver(() -> c.decoder.feed(data)));
       c.socket.write(FrameEncoder.frame(keyword));
     }
     return c;
@@ -332,13 +343,23 @@ public final class Connection {
 
   private void installSocketHandlers() {
     state = State.HANDSHAKE;
+    // Our writes bypass Vert.x's queue, so Vert.x's drain handler is not ours to rely on:
+    // hear Netty's writability changes directly.
+    chctx.pipeline().addFirst("asockio-writability", new io.netty.channel.ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelWritabilityChanged(io.netty.channel.ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+          onLoop(Connection.this::pump);
+        }
+        ctx.fireChannelWritabilityChanged();
+      }
+    });
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(err -> {
       if (closeCause == null) {
         closeCause = "socket error: " + err.getMessage();
       }
     });
-    socket.drainHandler(v -> pump());
   }
 
   private void startHandshakeTimer() {
@@ -501,28 +522,89 @@ public final class Connection {
     if (backlog.isEmpty()) {
       write(bytes);
     } else {
-      queuedBytes += bytes.length();
+      backlogBytes += bytes.length();
       backlog.add(bytes);
     }
   }
 
+  // Vert.x buffers are unreleasable, so handing their ByteBuf to Netty is safe (as NetSocket does).
   private void write(Buffer bytes) {
-    int length = bytes.length();
-    queuedBytes += length;
-    writeCounted(bytes, length);
+    chctx.write(((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf(), chctx.voidPromise());
+    writeSeq++;
+    unflushed = true;
+    if (!delivering) {
+      flush();
+    }
   }
 
-  // The bytes are already in queuedBytes.
-  private void writeCounted(Buffer bytes, int length) {
-    socket.write(bytes).onComplete(done -> {
-      queuedBytes -= length;
-      if (live != null) {
-        lastActivity = System.nanoTime();
-      }
-      if (queuedBytes == 0 && backlog.isEmpty()) {
-        onOutputEmpty();
+  // One flush per delivery. When someone needs to know that the output emptied, an empty write
+  // behind the data tells when all of it reached the kernel; otherwise that costs nothing.
+  private void flush() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    if (tracksCompletion()) {
+      trackCompletion();
+    }
+    chctx.flush();
+    if (live != null) {
+      lastActivity = System.nanoTime();
+    }
+  }
+
+  private boolean tracksCompletion() {
+    return wantsDrained || closeAfterFlush || resumeOnEmpty || !backlog.isEmpty();
+  }
+
+  private void trackCompletion() {
+    long seq = writeSeq;
+    io.netty.channel.ChannelPromise done = chctx.newPromise();
+    done.addListener(f -> {
+      completedSeq = Math.max(completedSeq, seq);
+      if (outputIdle()) {
+        scheduleOutputEmpty();
       }
     });
+    chctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER, done);
+  }
+
+  /** Whether everything written so far reached the kernel and nothing waits in the backlog. */
+  private boolean outputIdle() {
+    return completedSeq == writeSeq && backlog.isEmpty() && !unflushed;
+  }
+
+  // Deferred to its own task: a handler that sends from onDrained must not recurse without end.
+  private void scheduleOutputEmpty() {
+    if (!emptyScheduled) {
+      emptyScheduled = true;
+      context.runOnContext(v -> {
+        emptyScheduled = false;
+        if (outputIdle() && state == State.OPEN) {
+          onOutputEmpty();
+        }
+      });
+    }
+  }
+
+  private long nettyPendingBytes() {
+    io.netty.channel.ChannelOutboundBuffer out = chctx.channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  /** Runs a delivery to the handler; what it writes is flushed once, when it returns. */
+  private void deliver(Runnable delivery) {
+    if (delivering) {
+      delivery.run();
+      return;
+    }
+    delivering = true;
+    try {
+      delivery.run();
+    } finally {
+      delivering = false;
+      flush();
+    }
   }
 
   /**
@@ -552,7 +634,7 @@ public final class Connection {
 
   // Moves the backlog to the socket while it is writable; called on drain and on new producers.
   private void pump() {
-    while (!backlog.isEmpty() && !socket.writeQueueFull() && state == State.OPEN) {
+    while (!backlog.isEmpty() && chctx.channel().isWritable() && state == State.OPEN) {
       Object head = backlog.peek();
       if (head instanceof StreamSend) {
         StreamSend send = (StreamSend) head;
@@ -566,7 +648,8 @@ public final class Connection {
       }
       if (head instanceof Buffer) {
         backlog.poll();
-        writeCounted((Buffer) head, ((Buffer) head).length());
+        backlogBytes -= ((Buffer) head).length();
+        write((Buffer) head);
         continue;
       }
       Producer producer = (Producer) head;
@@ -602,12 +685,17 @@ public final class Connection {
       }
       write(batch);
     }
-    if (backlog.isEmpty() && queuedBytes == 0 && state == State.OPEN) {
-      onOutputEmpty();
+    if (outputIdle() && state == State.OPEN) {
+      scheduleOutputEmpty();
     }
   }
 
   private void onOutputEmpty() {
+    if (resumeOnEmpty) {
+      resumeOnEmpty = false;
+      pausedByApp = false;
+      updateReading();
+    }
     if (closeAfterFlush) {
       closeHere("closed after flush");
     } else if (state == State.OPEN) {
@@ -621,6 +709,7 @@ public final class Connection {
 
   private SendException checkRoom(long bytes) {
     // An empty queue takes any one message, so a message up to maxMessageSize can always go.
+    long queuedBytes = queuedOutputBytes();
     if (queuedBytes > 0 && queuedBytes + bytes > limits.maxQueuedOutputBytes()) {
       services.count("send.output full");
       return new SendException(SendException.Reason.OUTPUT_FULL, "client " + name() + " has " + queuedBytes
@@ -632,12 +721,12 @@ public final class Connection {
 
   /** Bytes queued for this client and not yet taken by the kernel. Event loop only. */
   public long queuedOutputBytes() {
-    return queuedBytes;
+    return nettyPendingBytes() + backlogBytes;
   }
 
   /** Whether the socket's write queue is above its high-water mark (time to stop producing). Event loop only. */
   public boolean isOutputFull() {
-    return socket.writeQueueFull() || !backlog.isEmpty();
+    return !chctx.channel().isWritable() || !backlog.isEmpty();
   }
 
   // ---- input flow -------------------------------------------------------------------------
@@ -650,6 +739,22 @@ public final class Connection {
     onLoop(() -> {
       pausedByApp = true;
       updateReading();
+    });
+  }
+
+  /**
+   * Pauses reading until everything queued so far reached the kernel, then reads again: the
+   * simplest back-pressure for a handler that answers what it reads. Thread-safe.
+   */
+  public void pauseReadingUntilDrained() {
+    onLoop(() -> {
+      pausedByApp = true;
+      resumeOnEmpty = true;
+      updateReading();
+      if (!unflushed) {
+        trackCompletion();
+        chctx.flush();
+      }
     });
   }
 
@@ -670,7 +775,7 @@ public final class Connection {
       if (pause) {
         decoder.suspend();
       } else if (decoder.isSuspended() && state == State.OPEN) {
-        decoder.resume();
+        deliver(decoder::resume);
       }
     }
     if (pause != socketPaused && state != State.CLOSED) {
@@ -696,7 +801,7 @@ public final class Connection {
       pausedByStream = blocked;
       updateReading();
     } else if (decoder.isSuspended() && !pausedByApp && state == State.OPEN) {
-      decoder.resume();
+      deliver(decoder::resume);
     }
   }
 
@@ -753,7 +858,11 @@ public final class Connection {
         return;
       }
       closeAfterFlush = true;
-      if (state != State.OPEN || (backlog.isEmpty() && queuedBytes == 0)) {
+      if (state == State.OPEN && !outputIdle() && !unflushed) {
+        trackCompletion(); // completions may not have been tracked so far
+        chctx.flush();
+      }
+      if (state != State.OPEN || outputIdle()) {
         closeHere("closed after flush");
       }
     });
@@ -921,6 +1030,7 @@ public final class Connection {
     state = State.OPEN;
     services.count("opened");
     handler = services.handlerFor(client, gate);
+    wantsDrained = handler.wantsDrained();
     if (decoder != null) {
       long threshold = handler.streamThreshold();
       decoder.limit(threshold >= 0 ? Math.min(threshold, limits.maxMessageSize()) : limits.maxMessageSize());

@@ -33,6 +33,14 @@ public interface ConnectionHandler {
     throw new UnsupportedOperationException("streamThreshold() is set but onStream is not implemented");
   }
 
+  /**
+   * Whether {@link #onDrained} is wanted. Knowing that the output emptied costs a little per
+   * flush; handlers that ignore it say no.
+   */
+  default boolean wantsDrained() {
+    return true;
+  }
+
   /** Everything queued for this connection was handed to the kernel: its output is empty. */
   default void onDrained(Connection connection) {
   }

@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""asockio load tests: every system under test pinned to CPU 0, the load generator on CPU 1,
+systems interleaved point by point, a warm-up before each point, the reference point repeated
+three times (start, middle, end) to show the noise. Writes results/<run>/results.json,
+summary.md and PNG charts, and copies them to results/latest/.
+
+Run through run.sh, which installs and builds what this needs.
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+JAR = os.path.join(ROOT, "target", "asockio.jar")
+CLASSES = os.path.join(HERE, "target", "classes")
+LIB = os.path.join(HERE, "target", "lib", "*")
+CP = ":".join([CLASSES, JAR, LIB])
+PY = "/usr/bin/python3"
+SERVER_CPU = "0"
+LOAD_CPU = "1"
+JVM_SERVER = ["java", "-XX:ActiveProcessorCount=1", "-Xms512m", "-Xmx512m", "-XX:+UseParallelGC"]
+JVM_LOAD = ["java", "-XX:ActiveProcessorCount=1", "-Xmx1g"]
+
+QUICK = "--quick" in sys.argv
+ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
+
+if QUICK:
+    WARM, SECS = 1, 3
+    HTTP_SIZES = [1, 1024, 10240, 102400, 1048576, 11680000]
+    HTTP_CONC_SIZES = [1024]
+    HTTP_CONCS = [1, 10, 200, 1000]
+    FRAMED_SIZES = [64, 1024, 65536, 1048576]
+    HUGE = 1 << 30
+    MANY = 10000
+    BUS_MESSAGES = 100000
+else:
+    WARM, SECS = 2, 6
+    HTTP_SIZES = [1, 100, 1024, 4096, 10240, 65536, 102400, 1048576, 5242880, 8760000, 11680000]
+    HTTP_CONC_SIZES = [100, 1024, 10240, 1048576]
+    HTTP_CONCS = [1, 2, 10, 50, 100, 200, 500, 1000]
+    FRAMED_SIZES = [64, 1024, 65536, 1048576]
+    HUGE = 5 << 30
+    MANY = 10000
+    BUS_MESSAGES = 300000
+
+REFERENCE = ("http", 1024, 200)
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+class Progress:
+    def __init__(self, total):
+        self.total, self.done, self.t0 = total, 0, time.time()
+
+    def step(self, label):
+        self.done += 1
+        elapsed = time.time() - self.t0
+        eta = elapsed / self.done * (self.total - self.done) if self.done else 0
+        width = 30
+        filled = int(width * self.done / max(1, self.total))
+        sys.stderr.write("\r[%s%s] %d/%d  elapsed %s  ETA %s  %-48s" % (
+            "#" * filled, "." * (width - filled), self.done, self.total, mmss(elapsed), mmss(eta), label[:48]))
+        sys.stderr.flush()
+
+
+def mmss(s):
+    return "%d:%02d" % (int(s) // 60, int(s) % 60)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=90):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+class Server:
+    def __init__(self, name, argv, cpu=SERVER_CPU, env=None):
+        self.name, self.argv, self.port = name, argv, None
+        self.cpu, self.env, self.proc = cpu, env, None
+
+    def start(self):
+        self.port = free_port()
+        argv = [a.replace("{port}", str(self.port)) for a in self.argv]
+        if self.cpu is not None:
+            argv = ["taskset", "-c", self.cpu] + argv
+        env = dict(os.environ)
+        env.update(self.env or {})
+        self.proc = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
+        if not wait_port(self.port):
+            raise RuntimeError("%s did not start" % self.name)
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+def http_servers():
+    return [
+        Server("asockio-inline", JVM_SERVER + ["-cp", CP, "HttpServer", "inline", "{port}"]),
+        Server("asockio-plain", JVM_SERVER + ["-cp", CP, "HttpServer", "plain", "{port}"]),
+        Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyHttp", "{port}"]),
+        Server("vertx-http", JVM_SERVER + ["-cp", CP, "bench.VertxHttp", "{port}"]),
+        Server("go-net-http", [os.path.join(HERE, "target", "go-httpserver"), "{port}"], env={"GOMAXPROCS": "1"}),
+        Server("asyncio-httptools", [PY, "python/httpserver.py", "{port}"]),
+        Server("uvloop-httptools", [PY, "python/httpserver.py", "{port}", "--uvloop"]),
+    ]
+
+
+def parse_size(text):
+    m = re.match(r"([\d.]+)([KMG]?B)", text)
+    if not m:
+        return 0.0
+    return float(m.group(1)) * {"B": 1, "KB": 1024, "MB": 1 << 20, "GB": 1 << 30}[m.group(2)]
+
+
+def parse_latency_us(text):
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    return float(m.group(1)) * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)] if m else None
+
+
+def wrk(port, size, conns, secs):
+    cmd = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--timeout", "10s", "--latency",
+           "http://127.0.0.1:%d/%d" % (port, size)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60).stdout
+    result = {"requests_per_s": 0.0, "mib_per_s": 0.0, "errors": 0}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if m:
+        result["requests_per_s"] = float(m.group(1))
+    m = re.search(r"Transfer/sec:\s+(\S+)", out)
+    if m:
+        result["mib_per_s"] = parse_size(m.group(1)) / (1 << 20)
+    for pct, key in (("50%", "p50_us"), ("99%", "p99_us")):
+        m = re.search(r"\s%s\s+(\S+)" % re.escape(pct), out)
+        result[key] = parse_latency_us(m.group(1)) if m else None
+    m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out)
+    result["max_us"] = parse_latency_us(m.group(1)) if m else None
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        result["errors"] += sum(int(x) for x in m.groups())
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if m:
+        result["errors"] += int(m.group(1))
+    return result
+
+
+def java_load(args, timeout):
+    cmd = ["taskset", "-c", LOAD_CPU] + JVM_LOAD + ["-cp", CP] + args
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    for line in reversed(out.stdout.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("no result from %s: %s %s" % (args[0], out.stdout[-500:], out.stderr[-2000:]))
+
+
+def machine():
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "")
+    except OSError:
+        pass
+    def version(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip().splitlines()[0]
+        except Exception:
+            return None
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.strip().splitlines()[0]
+    return {"cpu": cpu, "cores": os.cpu_count(), "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "kernel": platform.release(), "java": java, "wrk": version(["wrk", "-v"]), "go": version(["go", "version"]),
+            "python": version([PY, "--version"]), "vertx": "5.0.7", "netty": "4.2.9.Final",
+            "mode": "quick" if QUICK else "full", "pinning": "servers on CPU %s, load on CPU %s" % (SERVER_CPU, LOAD_CPU)}
+
+
+def main():
+    run = time.strftime("%Y%m%d-%H%M%S")
+    out_dir = os.path.join(HERE, "results", run)
+    os.makedirs(out_dir, exist_ok=True)
+    results = {"machine": machine(), "points": []}
+    want = lambda s: ONLY is None or s in ONLY
+
+    servers = http_servers() if want("http") else []
+    http_points = [("size", s, 200) for s in HTTP_SIZES] + [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS]
+    framed_systems = ["asockio", "raw-netty"]
+    framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
+    total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * 2 if want("framed") else 0)
+             + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0))
+    progress = Progress(total)
+
+    def record(point):
+        point["at"] = time.strftime("%H:%M:%S")
+        results["points"].append(point)
+        with open(os.path.join(out_dir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+
+    # 1. HTTP over a raw connection, every server started once, interleaved point by point.
+    if servers:
+        for s in servers:
+            s.start()
+        try:
+            def reference(tag):
+                for s in servers:
+                    wrk(s.port, REFERENCE[1], REFERENCE[2], WARM)
+                    r = wrk(s.port, REFERENCE[1], REFERENCE[2], SECS)
+                    record(dict(r, scenario="http-reference", system=s.name, size=REFERENCE[1], connections=REFERENCE[2], repeat=tag))
+                    progress.step("reference %s %s" % (tag, s.name))
+            reference("start")
+            for i, (pack, size, conns) in enumerate(http_points):
+                if i == len(http_points) // 2:
+                    reference("middle")
+                for s in servers:
+                    wrk(s.port, size, conns, WARM)
+                    r = wrk(s.port, size, conns, SECS)
+                    record(dict(r, scenario="http-" + pack, system=s.name, size=size, connections=conns))
+                    progress.step("http %s %dB x%d" % (s.name, size, conns))
+            reference("end")
+        finally:
+            for s in servers:
+                s.stop()
+
+    # 2. Framed echo: asockio's demo echo against a hand-written Netty echo of the same framing.
+    if want("framed"):
+        framed = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start(),
+                  "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
+        try:
+            for size, conns, window in framed_points:
+                for name in framed_systems:
+                    r = java_load(["bench.FramedLoad", "127.0.0.1", str(framed[name].port), str(conns), str(window), str(size),
+                                   str(SECS), str(WARM)], SECS + WARM + 120)
+                    record(dict(r, scenario="framed", system=name))
+                    progress.step("framed %s %dB %dx%d" % (name, size, conns, window))
+        finally:
+            for s in framed.values():
+                s.stop()
+
+    # 3. Port sharing (both cores, no pinning): 1 instance, 2 instances, 2 processes with SO_REUSEPORT.
+    if want("sharing"):
+        for label, argv_list in (("1 instance", [["{port}", "1"]]), ("2 instances", [["{port}", "2"]]),
+                                 ("2 processes (reusePort)", [["{port}", "1", "reuseport"], ["{port}", "1", "reuseport"]])):
+            port = free_port()
+            procs = []
+            for args in argv_list:
+                argv = ["java", "-Xmx512m", "-cp", CP, "bench.BenchServer"] + [a.replace("{port}", str(port)) for a in args]
+                procs.append(subprocess.Popen(argv, cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+                wait_port(port)
+            time.sleep(1)
+            try:
+                cmd = ["java", "-Xmx1g", "-cp", CP, "bench.FramedLoad", "127.0.0.1", str(port), "200", "1", "1024", str(SECS), str(WARM)]
+                out = subprocess.run(cmd, capture_output=True, text=True, timeout=SECS + WARM + 120).stdout
+                r = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+                record(dict(r, scenario="port-sharing", system="asockio", setup=label))
+            finally:
+                for p in procs:
+                    os.killpg(p.pid, signal.SIGTERM)
+                    p.wait(15)
+            progress.step("sharing " + label)
+
+    # 4. Many named clients.
+    if want("many"):
+        s = Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start()
+        try:
+            r = java_load(["bench.ManyClients", str(s.port), str(MANY), str(s.proc.pid)], 300)
+            # taskset wraps the JVM: report the JVM's own numbers (the child of taskset is the same pid after exec)
+            record(dict(r, scenario="many-clients", system="asockio"))
+        finally:
+            s.stop()
+        progress.step("many clients")
+
+    # 5a. One huge message through the server and back, -Xmx256m on the server.
+    if want("huge"):
+        for name, main_class in (("asockio", "bench.BenchServer"), ("raw-netty", "bench.RawNettyEcho")):
+            s = Server(name, ["java", "-XX:ActiveProcessorCount=1", "-Xmx256m", "-cp", CP, main_class, "{port}"]).start()
+            try:
+                r = java_load(["bench.HugeMessage", str(s.port), str(HUGE), str(s.proc.pid)], 1800)
+                record(dict(r, scenario="huge-message", system=name, server_xmx_mib=256))
+            finally:
+                s.stop()
+            progress.step("huge message " + name)
+
+    # 5b. Send by name: direct API vs event bus on one node, and across two cluster nodes.
+    if want("bus"):
+        for mode in ("direct", "bus"):
+            r = java_load(["bench.BusBench", mode, str(BUS_MESSAGES), "1024"], 600)
+            record(dict(r, scenario="send-by-name", system="asockio"))
+            progress.step("send by name " + mode)
+        cluster = "asockio-bench-%d" % os.getpid()
+        port = free_port()
+        conf = os.path.join(out_dir, "cluster-node.json")
+        with open(conf, "w") as f:
+            json.dump({"gates": [{"name": "tcp", "port": port}], "cluster": {"enabled": True, "name": cluster}}, f)
+        node = subprocess.Popen(["taskset", "-c", SERVER_CPU, "java", "-XX:ActiveProcessorCount=1", "-jar", JAR, conf],
+                                cwd=HERE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_port(port)
+            r = java_load(["bench.BusBench", "cluster", str(BUS_MESSAGES), "1024", str(port), cluster], 600)
+            record(dict(r, scenario="send-by-name", system="asockio", mode="cluster (two nodes)"))
+        finally:
+            os.killpg(node.pid, signal.SIGTERM)
+            node.wait(30)
+        progress.step("send by name across nodes")
+
+    sys.stderr.write("\n")
+    import report
+    report.write(results, out_dir)
+    latest = os.path.join(HERE, "results", "latest")
+    shutil.rmtree(latest, ignore_errors=True)
+    shutil.copytree(out_dir, latest)
+    log("results in", out_dir, "and", latest)
+
+
+if __name__ == "__main__":
+    main()

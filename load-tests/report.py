@@ -1,0 +1,190 @@
+"""Turns a run's results.json into summary.md and PNG charts (matplotlib, Agg backend)."""
+import json
+import os
+import sys
+from collections import defaultdict
+
+PEERS = ["raw-netty", "vertx-http", "go-net-http", "asyncio-httptools", "uvloop-httptools"]
+ASOCKIO = ["asockio-inline", "asockio-plain"]
+
+
+def human(n):
+    for unit, div in (("MiB", 1 << 20), ("KiB", 1024)):
+        if n >= div and n % div == 0:
+            return "%d %s" % (n // div, unit)
+    if n >= 1000000:
+        return "%.2f MB" % (n / 1e6)
+    return "%d B" % n
+
+
+def fmt(x):
+    if x is None:
+        return "-"
+    if x >= 100:
+        return "{:,.0f}".format(x)
+    return "%.2f" % x
+
+
+def charts(points, out_dir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    made = []
+    size_pts = [p for p in points if p["scenario"] == "http-size"]
+    if size_pts:
+        fig, ax = plt.subplots(figsize=(9, 5))
+        for system in ASOCKIO + PEERS:
+            pts = sorted((p["size"], p["requests_per_s"]) for p in size_pts if p["system"] == system)
+            if pts:
+                ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=system,
+                        linewidth=2.5 if system in ASOCKIO else 1.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("response body (bytes)")
+        ax.set_ylabel("requests/s")
+        ax.set_title("HTTP over a raw connection, 200 connections, server on one core")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "http_by_size.png"), dpi=90)
+        plt.close(fig)
+        made.append("http_by_size.png")
+    conc = [p for p in points if p["scenario"] == "http-concurrency"]
+    for size in sorted({p["size"] for p in conc}):
+        fig, ax = plt.subplots(figsize=(9, 5))
+        for system in ASOCKIO + PEERS:
+            pts = sorted((p["connections"], p["requests_per_s"]) for p in conc if p["system"] == system and p["size"] == size)
+            if pts:
+                ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=system,
+                        linewidth=2.5 if system in ASOCKIO else 1.2)
+        ax.set_xscale("log")
+        ax.set_xlabel("connections")
+        ax.set_ylabel("requests/s")
+        ax.set_title("HTTP over a raw connection, %s bodies" % human(size))
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        name = "http_by_connections_%d.png" % size
+        fig.savefig(os.path.join(out_dir, name), dpi=90)
+        plt.close(fig)
+        made.append(name)
+    framed = [p for p in points if p["scenario"] == "framed"]
+    if framed:
+        fig, ax = plt.subplots(figsize=(9, 5))
+        for system in ("asockio", "raw-netty"):
+            for conns, window in ((1, 64), (200, 1)):
+                pts = sorted((p["size"], p["mib_per_s"]) for p in framed
+                             if p["system"] == system and p["connections"] == conns and p["window"] == window)
+                if pts:
+                    ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o",
+                            label="%s, %d conn x %d in flight" % (system, conns, window),
+                            linewidth=2.5 if system == "asockio" else 1.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("message size (bytes)")
+        ax.set_ylabel("MiB/s echoed")
+        ax.set_title("Framed echo, server on one core")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        fig.savefig(os.path.join(out_dir, "framed_echo.png"), dpi=90)
+        plt.close(fig)
+        made.append("framed_echo.png")
+    return made
+
+
+def write(results, out_dir):
+    points = results["points"]
+    lines = ["# asockio load-test summary", ""]
+    m = results["machine"]
+    lines += ["Machine: %s, %s cores, %s GiB, kernel %s; %s; %s; mode %s. %s." % (
+        m["cpu"], m["cores"], m["mem_gib"], m["kernel"], m["java"], m["wrk"], m["mode"], m["pinning"]), ""]
+
+    http = [p for p in points if p["scenario"] in ("http-size", "http-concurrency")]
+    if http:
+        lines += ["## HTTP over a raw connection (wrk, requests/s)", "",
+                  "Ratio columns: asockio (inline style) / peer. Goal: >= 0.9 against raw Netty.", ""]
+        systems = [s for s in ASOCKIO + PEERS if any(p["system"] == s for p in http)]
+        lines.append("| pack | body | conns | " + " | ".join(systems) + " | inline/netty | inline/vertx | inline/go | inline/uvloop |")
+        lines.append("|---|---|---|" + "---|" * len(systems) + "---|---|---|---|")
+        grouped = defaultdict(dict)
+        for p in http:
+            grouped[(p["scenario"][5:], p["size"], p["connections"])][p["system"]] = p
+        for (pack, size, conns), by in grouped.items():
+            row = [pack, human(size), str(conns)] + [fmt(by[s]["requests_per_s"]) if s in by else "-" for s in systems]
+            a = by.get("asockio-inline", {}).get("requests_per_s")
+            for peer in ("raw-netty", "vertx-http", "go-net-http", "uvloop-httptools"):
+                b = by.get(peer, {}).get("requests_per_s")
+                row.append("%.2f" % (a / b) if a and b else "-")
+            lines.append("| " + " | ".join(row) + " |")
+        ref = [p for p in points if p["scenario"] == "http-reference"]
+        if ref:
+            lines += ["", "Noise: the reference point (1 KiB, 200 connections) measured at the start, middle and end:", "",
+                      "| system | start | middle | end | spread |", "|---|---|---|---|---|"]
+            for s in systems:
+                vals = {p["repeat"]: p["requests_per_s"] for p in ref if p["system"] == s}
+                v = [vals.get(k) for k in ("start", "middle", "end")]
+                known = [x for x in v if x]
+                spread = "%.0f%%" % (100 * (max(known) - min(known)) / max(known)) if len(known) > 1 else "-"
+                lines.append("| %s | %s | %s | %s | %s |" % (s, fmt(v[0]), fmt(v[1]), fmt(v[2]), spread))
+        lines.append("")
+
+    framed = [p for p in points if p["scenario"] == "framed"]
+    if framed:
+        lines += ["## Framed echo (own load generator, HdrHistogram latencies)", "",
+                  "| size | conns x in flight | asockio frames/s | raw Netty frames/s | ratio | asockio MiB/s | asockio p50 / p99 us | Netty p50 / p99 us |",
+                  "|---|---|---|---|---|---|---|---|"]
+        keys = sorted({(p["size"], p["connections"], p["window"]) for p in framed})
+        for size, c, w in keys:
+            a = next((p for p in framed if p["system"] == "asockio" and (p["size"], p["connections"], p["window"]) == (size, c, w)), None)
+            n = next((p for p in framed if p["system"] == "raw-netty" and (p["size"], p["connections"], p["window"]) == (size, c, w)), None)
+            ratio = "%.2f" % (a["frames_per_s"] / n["frames_per_s"]) if a and n and n["frames_per_s"] else "-"
+            lines.append("| %s | %d x %d | %s | %s | %s | %s | %s / %s | %s / %s |" % (
+                human(size), c, w, fmt(a and a["frames_per_s"]), fmt(n and n["frames_per_s"]), ratio,
+                fmt(a and a["mib_per_s"]), a and a["p50_us"], a and a["p99_us"], n and n["p50_us"], n and n["p99_us"]))
+        lines.append("")
+
+    sharing = [p for p in points if p["scenario"] == "port-sharing"]
+    if sharing:
+        lines += ["## Port sharing (framed echo, 1 KiB, 200 connections, both cores, no pinning)", "",
+                  "| setup | frames/s | p99 us |", "|---|---|---|"]
+        lines += ["| %s | %s | %s |" % (p["setup"], fmt(p["frames_per_s"]), p["p99_us"]) for p in sharing]
+        lines.append("")
+
+    many = [p for p in points if p["scenario"] == "many-clients"]
+    for p in many:
+        lines += ["## Many named clients", "",
+                  "%d named clients: all connected: %s in %.2f s; server RSS %.0f MiB (%.0f before), heap in use %.0f MiB; "
+                  "one message by name to each: all reached: %s in %.2f s." % (
+                      p["clients"], p["all_connected"], p["connect_s"], p["server_rss_mib"], p["server_rss_before_mib"],
+                      p["server_heap_mib"], p["all_reached_by_name"], p["by_name_s"]), ""]
+
+    huge = [p for p in points if p["scenario"] == "huge-message"]
+    if huge:
+        lines += ["## One huge message through the server and back (server -Xmx256m)", "",
+                  "| system | size | checksum | MiB/s | server peak RSS MiB |", "|---|---|---|---|---|"]
+        lines += ["| %s | %.2f GiB | %s | %s | %s |" % (p["system"], p["size"] / 2**30, "ok" if p["checksum_ok"] else "MISMATCH",
+                                                       fmt(p["mib_per_s"]), fmt(p["server_peak_rss_mib"])) for p in huge]
+        lines.append("")
+
+    bus = [p for p in points if p["scenario"] == "send-by-name"]
+    if bus:
+        lines += ["## Send by name, 1 KiB messages", "", "| path | messages/s | MiB/s | failures |", "|---|---|---|---|"]
+        lines += ["| %s | %s | %s | %d |" % (p.get("mode") if p.get("mode") else ("direct API" if p["mode"] == "direct" else "event bus, same node"),
+                                            fmt(p["messages_per_s"]), fmt(p["mib_per_s"]), p["failures"]) for p in bus]
+        lines.append("")
+
+    made = charts(points, out_dir)
+    if made:
+        lines += ["## Charts", ""] + ["![%s](%s)" % (c, c) for c in made] + [""]
+    with open(os.path.join(out_dir, "summary.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+if __name__ == "__main__":
+    d = sys.argv[1]
+    with open(os.path.join(d, "results.json")) as f:
+        write(json.load(f), d)

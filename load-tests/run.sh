@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
+# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,sharing,many,huge,bus]
+#   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
+# All traffic goes to 127.0.0.1; every load is bounded in time.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v go >/dev/null || missing+=(golang-go)
+command -v taskset >/dev/null || missing+=(util-linux)
+/usr/bin/python3 -c 'import httptools' 2>/dev/null || missing+=(python3-httptools)
+/usr/bin/python3 -c 'import uvloop' 2>/dev/null || missing+=(python3-uvloop)
+/usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+# 10,000 clients need as many descriptors on both sides.
+ulimit -n "$(ulimit -Hn)" || true
+
+(cd "$root" && mvn -B -q package -DskipTests)
+mkdir -p "$here/target/classes" "$here/target/lib"
+(cd "$root" && mvn -B -q dependency:copy -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$here/target/lib")
+javac -nowarn -d "$here/target/classes" -cp "$root/target/asockio.jar:$here/target/lib/*" \
+  "$here"/src/bench/*.java "$root/examples/HttpServer.java"
+(cd "$here/go" && GOFLAGS=-mod=mod GOPATH="$here/target/gopath" GOCACHE="$here/target/gocache" \
+  go build -o "$here/target/go-httpserver" httpserver.go)
+
+cd "$here"
+exec /usr/bin/python3 bench.py "$@"

@@ -1,0 +1,67 @@
+package bench;
+
+import io.asockio.api.Asockio;
+import io.asockio.api.InlineProcessor;
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.GateConfig;
+import io.asockio.config.GateLimits;
+import io.asockio.config.Policies;
+import io.asockio.demo.EchoProcessor;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * asockio's side of the framed benchmarks: the demo echo on PORT with INSTANCES gate
+ * verticles (and REUSEPORT), plus a control client, {@code bench-control}, whose commands are
+ * {@code broadcast PREFIX N} (one message by name to each of PREFIX0..PREFIX{N-1}; answers
+ * the time it took) and {@code stats} (heap in use after a GC).
+ *
+ * Usage: BenchServer PORT [INSTANCES] [reuseport]
+ */
+public final class BenchServer {
+
+  static final class Control extends InlineProcessor {
+    final Asockio node;
+
+    Control(Asockio node) {
+      this.node = node;
+    }
+
+    @Override
+    protected void onDataReceived(Buffer data) {
+      String[] cmd = data.toString().split(" ");
+      if (cmd[0].equals("broadcast")) {
+        int n = Integer.parseInt(cmd[2]);
+        long t0 = System.nanoTime();
+        Buffer hello = Buffer.buffer("hello by name");
+        for (int i = 0; i < n; i++) {
+          node.send(cmd[1] + i, hello);
+        }
+        send(Buffer.buffer("sent " + n + " in " + (System.nanoTime() - t0) / 1000 + " us"));
+      } else if (cmd[0].equals("stats")) {
+        System.gc();
+        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        send(Buffer.buffer("heap " + used + " clients " + node.clients().size()));
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    int port = Integer.parseInt(args[0]);
+    int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+    boolean reusePort = args.length > 2 && args[2].equals("reuseport");
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
+        .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000, 0).withMaxPendingHandshakes(100_000)
+            .withAcceptRatePerSecond(0));
+    AsockioConfig config = AsockioConfig.of(gate).withPolicies(Policies.DEFAULTS);
+    Asockio node = Asockio.startWith(vertx, config, n -> {
+      n.gateProcessor("tcp", EchoProcessor::new);
+      n.clientProcessor("bench-control", () -> new Control(n));
+    }).await();
+    System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled());
+  }
+}

@@ -1,0 +1,112 @@
+package bench;
+
+import io.asockio.api.Asockio;
+import io.asockio.api.BusAddresses;
+import io.asockio.cluster.Clustering;
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.ClusterConfig;
+import io.asockio.config.GateConfig;
+import io.asockio.config.Limits;
+import io.asockio.gate.BufferCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Messages/s to one named client: by the direct API ({@code node.send}), through the event
+ * bus on the same node ({@code asockio.client.<name>}, request/reply), and across two
+ * cluster nodes (the client on another JVM). At most WINDOW sends in flight; the time is
+ * taken until the client read the last message. Prints one JSON line.
+ *
+ * Usage: BusBench direct|bus MESSAGES SIZE
+ *        BusBench cluster MESSAGES SIZE REMOTE_PORT CLUSTER_NAME
+ */
+public final class BusBench {
+
+  static final int WINDOW = 1000;
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    int messages = Integer.parseInt(args[1]);
+    int size = Integer.parseInt(args[2]);
+    Vertx vertx;
+    int port;
+    Asockio node;
+    if (mode.equals("cluster")) {
+      port = Integer.parseInt(args[3]);
+      AsockioConfig config = AsockioConfig.of().withCluster(new ClusterConfig(true, args[4], "127.0.0.1", 5701,
+          List.of("127.0.0.1"), 10));
+      vertx = Clustering.vertx(config).await();
+      node = Asockio.start(vertx, config).await();
+    } else {
+      vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+      node = Asockio.start(vertx, AsockioConfig.of(GateConfig.tcp("tcp", "127.0.0.1", 0))
+          .withLimits(Limits.DEFAULTS.withMaxQueuedOutputBytes(Long.MAX_VALUE))).await();
+      port = node.port("tcp");
+    }
+    AtomicLong received = new AtomicLong();
+    Socket sink = new Socket("127.0.0.1", port);
+    OutputStream out = sink.getOutputStream();
+    out.write(ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putLong(4).put("sink".getBytes()).array());
+    out.flush();
+    DataInputStream in = new DataInputStream(new BufferedInputStream(sink.getInputStream(), 1 << 16));
+    byte[] header = new byte[8];
+    in.readFully(header);
+    in.readFully(new byte[2]); // OK
+    Thread reader = new Thread(() -> {
+      try {
+        byte[] payload = new byte[size];
+        for (int i = 0; i < messages; i++) {
+          in.readFully(header);
+          in.readFully(payload, 0, (int) ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN).getLong());
+          received.incrementAndGet();
+        }
+      } catch (Exception e) {
+        e.printStackTrace();
+      }
+    }, "sink");
+    reader.start();
+    // The name must be known where we send from.
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (node.directory().lookup("sink").await() == null && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    Buffer message = Buffer.buffer(new byte[size]);
+    DeliveryOptions zeroCopy = new DeliveryOptions().setCodecName(BufferCodec.NAME);
+    Semaphore window = new Semaphore(WINDOW);
+    AtomicLong failures = new AtomicLong();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < messages; i++) {
+      window.acquire();
+      Future<?> f = mode.equals("direct") ? node.send("sink", message)
+          : vertx.eventBus().request(BusAddresses.client("sink"), message, zeroCopy);
+      f.onComplete(ar -> {
+        if (ar.failed()) {
+          failures.incrementAndGet();
+        }
+        window.release();
+      });
+    }
+    reader.join(120_000);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("{\"mode\": \"%s\", \"messages\": %d, \"size\": %d, \"received\": %d, \"failures\": %d, "
+        + "\"messages_per_s\": %.0f, \"mib_per_s\": %.1f}%n", mode, messages, size, received.get(), failures.get(),
+        received.get() / seconds, received.get() * (double) size / seconds / (1 << 20));
+    sink.close();
+    node.stop().await();
+    vertx.close().await();
+    System.exit(0);
+  }
+}

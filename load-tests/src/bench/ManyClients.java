@@ -1,0 +1,143 @@
+package bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * N named clients connected at once to BenchServer: time until every one got OK, the
+ * server's RSS and heap, then one message by name to each (sent by the server) and the time
+ * until all arrived. Prints one JSON line.
+ *
+ * Usage: ManyClients PORT N SERVER_PID
+ */
+public final class ManyClients {
+
+  static final class Client extends ChannelInboundHandlerAdapter {
+    final String name;
+    final CountDownLatch ok;
+    final CountDownLatch got;
+    final AtomicReference<String> lastText;
+    int frames;
+    long remaining = -1;
+    final ByteBuf acc = io.netty.buffer.Unpooled.buffer();
+
+    Client(String name, CountDownLatch ok, CountDownLatch got, AtomicReference<String> lastText) {
+      this.name = name;
+      this.ok = ok;
+      this.got = got;
+      this.lastText = lastText;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      byte[] k = name.getBytes(StandardCharsets.UTF_8);
+      ctx.writeAndFlush(ctx.alloc().buffer().writeLongLE(k.length).writeBytes(k));
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf in = (ByteBuf) msg;
+      acc.writeBytes(in);
+      in.release();
+      while (true) {
+        if (remaining < 0 && acc.readableBytes() >= 8) {
+          remaining = acc.readLongLE();
+        }
+        if (remaining < 0 || acc.readableBytes() < remaining) {
+          break;
+        }
+        String text = acc.readCharSequence((int) remaining, StandardCharsets.UTF_8).toString();
+        remaining = -1;
+        acc.discardReadBytes();
+        if (frames++ == 0) {
+          ok.countDown();
+        } else {
+          lastText.set(text);
+          got.countDown();
+        }
+      }
+    }
+  }
+
+  static long status(long pid, String key) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith(key + ":")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    int n = Integer.parseInt(args[1]);
+    long pid = Long.parseLong(args[2]);
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    CountDownLatch ok = new CountDownLatch(n);
+    CountDownLatch got = new CountDownLatch(n);
+    AtomicReference<String> control = new AtomicReference<>();
+    List<Channel> channels = new ArrayList<>();
+    long rssBefore = status(pid, "VmRSS");
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      String name = "m-" + i;
+      Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+          ch.pipeline().addLast(new Client(name, ok, got, new AtomicReference<>()));
+        }
+      });
+      channels.add(b.connect("127.0.0.1", port).sync().channel());
+    }
+    boolean allOk = ok.await(120, TimeUnit.SECONDS);
+    double connectSeconds = (System.nanoTime() - t0) / 1e9;
+    CountDownLatch controlOk = new CountDownLatch(1);
+    CountDownLatch controlGot = new CountDownLatch(2);
+    Channel ctl = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new Client("bench-control", controlOk, controlGot, control));
+      }
+    }).connect("127.0.0.1", port).sync().channel();
+    controlOk.await(30, TimeUnit.SECONDS);
+    byte[] stats = "stats".getBytes(StandardCharsets.UTF_8);
+    ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(stats.length).writeBytes(stats));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (control.get() == null && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    String heapLine = control.get();
+    long rss = status(pid, "VmRSS");
+    long t1 = System.nanoTime();
+    byte[] cmd = ("broadcast m- " + n).getBytes(StandardCharsets.UTF_8);
+    ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(cmd.length).writeBytes(cmd));
+    boolean allGot = got.await(120, TimeUnit.SECONDS);
+    double broadcastSeconds = (System.nanoTime() - t1) / 1e9;
+    System.out.printf("{\"clients\": %d, \"all_connected\": %b, \"connect_s\": %.3f, \"server_rss_mib\": %.1f, "
+            + "\"server_rss_before_mib\": %.1f, \"server_heap_mib\": %.1f, \"all_reached_by_name\": %b, \"by_name_s\": %.3f, "
+            + "\"reached\": %d}%n",
+        n, allOk, connectSeconds, rss / 1048576.0, rssBefore / 1048576.0,
+        heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[1]) / 1048576.0, allGot, broadcastSeconds, n - got.getCount());
+    channels.forEach(Channel::close);
+    ctl.close();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+}

@@ -67,6 +67,8 @@ public final class Asockio {
   private final Map<String, Supplier<? extends InlineProcessor>> clientProcessors = new ConcurrentHashMap<>();
   private final Map<String, String> clientDeliveries = new ConcurrentHashMap<>();
   private final Map<String, String> gateDeliveries = new ConcurrentHashMap<>();
+  // Stream thresholds of bus deliveries, by address (-1: no streaming).
+  private final Map<String, Long> deliveryStreams = new ConcurrentHashMap<>();
   private final Map<String, ConnectionHandler> deliveryHandlers = new ConcurrentHashMap<>();
   private final NodeBus bus;
   private final Map<String, ClientLink> links = new ConcurrentHashMap<>();
@@ -280,6 +282,16 @@ public final class Asockio {
     return this;
   }
 
+  /**
+   * Streams, to a bus address, the messages longer than {@code threshold} bytes (and any over
+   * {@code limits.maxMessageSize}) as chunk messages (see {@link BusAddresses}) instead of
+   * refusing them. Set it before clients connect.
+   */
+  public Asockio streamDeliveriesAbove(String address, long threshold) {
+    deliveryStreams.put(address, threshold);
+    return this;
+  }
+
   /** This node's id: the cluster node id, or {@code local}. */
   public String nodeId() {
     return bus.nodeId();
@@ -450,7 +462,7 @@ public final class Asockio {
       return new ProcessorHandler(processor.get());
     }
     if (delivery != null) {
-      return deliveryHandlers.computeIfAbsent(delivery, bus::delivery);
+      return deliveryHandlers.computeIfAbsent(delivery, a -> bus.delivery(a, deliveryStreams.getOrDefault(a, -1L)));
     }
     ConnectionHandler handler = defaultHandler;
     return handler != null ? handler : DroppingHandler.INSTANCE;

@@ -17,6 +17,10 @@ package io.asockio.api;
  *
  * Messages delivered from clients to an application address carry the headers
  * {@link #HEADER_CLIENT} (name) and {@link #HEADER_ID}; reply to each (any body) to let more come.
+ * When streaming is on for the delivery, a long message arrives as chunks with
+ * {@link #HEADER_STREAM} (id), {@link #HEADER_STREAM_LENGTH} and {@link #HEADER_STREAM_SEQ},
+ * in order, then an empty message with {@link #HEADER_STREAM_END} ({@code true}, or
+ * {@code error} with {@link #HEADER_STREAM_ERROR} when the connection was lost).
  */
 public final class BusAddresses {
 
@@ -27,6 +31,12 @@ public final class BusAddresses {
   public static final String HEADER_CLIENT = "asockio-client";
   public static final String HEADER_ID = "asockio-id";
   public static final String HEADER_TO = "to";
+  /** Streamed message delivered to the bus: its id, total length, chunk number; the end (or {@code error}). */
+  public static final String HEADER_STREAM = "asockio-stream";
+  public static final String HEADER_STREAM_LENGTH = "asockio-stream-length";
+  public static final String HEADER_STREAM_SEQ = "asockio-stream-seq";
+  public static final String HEADER_STREAM_END = "asockio-stream-end";
+  public static final String HEADER_STREAM_ERROR = "asockio-stream-error";
 
   public static final int UNKNOWN_CLIENT = 404;
   public static final int NOT_CONNECTED = 503;

@@ -259,15 +259,60 @@ final class NodeBus implements ConnectionObserver {
 
   // ---- delivery of client messages to the bus ---------------------------------------------
 
-  /** Sends each message of a client to {@code address}, with a window of unacknowledged ones. */
-  ConnectionHandler delivery(String address) {
+  /**
+   * Sends each message of a client to {@code address}, with a window of unacknowledged ones.
+   * With {@code streamThreshold} >= 0, longer messages go as a sequence of chunk messages
+   * (headers {@value BusAddresses#HEADER_STREAM}, {@value BusAddresses#HEADER_STREAM_LENGTH},
+   * {@value BusAddresses#HEADER_STREAM_SEQ}) ended by an empty one with
+   * {@value BusAddresses#HEADER_STREAM_END}, under the same window.
+   */
+  ConnectionHandler delivery(String address, long streamThreshold) {
     int window = node.config().limits().busDeliveryWindow();
     return new ConnectionHandler() {
       private final Map<Connection, int[]> inFlight = new ConcurrentHashMap<>();
+      private final java.util.concurrent.atomic.AtomicLong streams = new java.util.concurrent.atomic.AtomicLong();
 
       @Override
       public boolean wantsDrained() {
         return false;
+      }
+
+      @Override
+      public long streamThreshold() {
+        return streamThreshold;
+      }
+
+      @Override
+      public void onStream(Connection c, io.asockio.gate.MessageStream stream) {
+        int[] n = inFlight.computeIfAbsent(c, k -> new int[1]);
+        String id = nodeId + "-" + streams.incrementAndGet();
+        long[] seq = new long[1];
+        stream.pause();
+        stream.handler(chunk -> {
+          DeliveryOptions options = streamOptions(c, id, stream.length()).addHeader(BusAddresses.HEADER_STREAM_SEQ,
+              Long.toString(seq[0]++));
+          n[0]++;
+          bus.request(address, chunk, options).onComplete(ar -> {
+            n[0]--;
+            stream.fetch(1); // one acknowledged, one more
+          });
+        });
+        stream.endHandler(v -> {
+          DeliveryOptions options = streamOptions(c, id, stream.length()).addHeader(BusAddresses.HEADER_STREAM_END, "true");
+          bus.request(address, Buffer.buffer(), options);
+        });
+        stream.exceptionHandler(err -> {
+          DeliveryOptions options = streamOptions(c, id, stream.length()).addHeader(BusAddresses.HEADER_STREAM_END, "error")
+              .addHeader(BusAddresses.HEADER_STREAM_ERROR, String.valueOf(err.getMessage()));
+          bus.request(address, Buffer.buffer(), options);
+        });
+        stream.fetch(Math.max(1, window - n[0]));
+      }
+
+      private DeliveryOptions streamOptions(Connection c, String id, long length) {
+        return new DeliveryOptions().setCodecName(BufferCodec.NAME).addHeader(BusAddresses.HEADER_CLIENT, c.name())
+            .addHeader(BusAddresses.HEADER_ID, Long.toString(c.id())).addHeader(BusAddresses.HEADER_STREAM, id)
+            .addHeader(BusAddresses.HEADER_STREAM_LENGTH, Long.toUnsignedString(length));
       }
 
       @Override

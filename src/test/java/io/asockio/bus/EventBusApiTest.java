@@ -233,6 +233,55 @@ class EventBusApiTest {
   }
 
   @Test
+  void aLongMessageReachesTheBusAsOrderedChunksThenItsEnd(Vertx vertx) throws Exception {
+    node = Asockio.startWith(vertx, AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0).withDeliverTo("app.big")),
+        n -> n.streamDeliveriesAbove("app.big", 1024)).await();
+    List<String> log = new CopyOnWriteArrayList<>();
+    Buffer assembled = Buffer.buffer();
+    vertx.eventBus().<Buffer>consumer("app.big", m -> {
+      if (m.headers().contains(BusAddresses.HEADER_STREAM_END)) {
+        log.add("end " + m.headers().get(BusAddresses.HEADER_STREAM_END) + " " + assembled.length());
+      } else if (m.headers().contains(BusAddresses.HEADER_STREAM)) {
+        if (log.isEmpty() || !log.get(log.size() - 1).startsWith("chunks")) {
+          log.add("chunks of " + m.headers().get(BusAddresses.HEADER_STREAM_LENGTH));
+        }
+        assembled.appendBuffer(m.body());
+      } else {
+        log.add("message " + m.body());
+      }
+      m.reply(null);
+    }).completion().await();
+    byte[] big = new byte[200_000];
+    new java.util.Random(3).nextBytes(big);
+    try (FrameClient c = FrameClient.named(HOST, node.port("tcp"), "uploader")) {
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      burst.write(FrameClient.frame(big));
+      burst.write(FrameClient.frame("after"));
+      c.write(burst.toByteArray());
+      Await.until("all delivered", () -> log.size() == 3);
+    }
+    assertEquals(List.of("chunks of 200000", "end true 200000", "message after"), log);
+    assertTrue(java.util.Arrays.equals(big, assembled.getBytes()));
+  }
+
+  @Test
+  void aGracefulStopWithdrawsTheRecordsFirst(Vertx vertx) throws Exception {
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body())).completion().await();
+    node = Asockio.start(vertx, AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0).withProcessor(EchoProcessor.class.getName())))
+        .await();
+    try (FrameClient c = FrameClient.named(HOST, node.port("tcp"), "leaving")) {
+      Await.until("listed", () -> node.directory().lookup("leaving").await() != null);
+      node.stop().await();
+      node = null;
+      assertEquals(0, io.asockio.registry.ClientDirectory.of(vertx).size().await(), "no record survives the stop");
+      Await.until("stop event", () -> events.stream().anyMatch(e -> "disconnected".equals(e.getString("type"))
+          && "node stopping".equals(e.getString("cause"))));
+      assertTrue(c.awaitClosed());
+    }
+  }
+
+  @Test
   void theBufferCodecDoesNotCopyLocallyAndRoundTripsOnTheWire() {
     BufferCodec codec = new BufferCodec();
     Buffer b = Buffer.buffer("payload");

@@ -139,6 +139,21 @@ class TlsTest {
   }
 
   @Test
+  void aGateTakesItsKeyAndCertificateFromPemFiles() throws Exception {
+    String[] pem = TestCerts.pem("server");
+    TlsConfig tls = new TlsConfig(pem[0], pem[1], null, null, TlsConfig.ClientAuth.REQUIRED, List.of(TestCerts.caPem()),
+        null, null, null);
+    Asockio node = server.start(AsockioConfig.of(GateConfig.tcp("tls", "127.0.0.1", 0).withTls(tls)
+        .withProcessor(EchoProcessor.class.getName())));
+    try (FrameClient c = FrameClient.tls("localhost", node.port("tls"), TestCerts.clientContext("worker-1"))) {
+      c.handshake("worker-1");
+      c.sendFrame("pem");
+      assertEquals("pem", c.readText());
+      assertEquals("worker-1", node.connectionByName("worker-1").certificateCn(), "the client certificate was read");
+    }
+  }
+
+  @Test
   void tlsConfigErrorsNameTheKey() {
     ConfigException missing = assertThrows(ConfigException.class, () -> AsockioConfig.fromJson(new io.vertx.core.json.JsonObject(
         "{\"gates\": [{\"name\": \"t\", \"port\": 1, \"tls\": {}}]}")));

@@ -51,6 +51,34 @@ public final class TestCerts {
     return dir().resolve(name + ".p12").toString();
   }
 
+  /**
+   * The certificate chain and private key of {@code name} as PEM files (written from its
+   * PKCS#12 store): {@code [certPath, keyPath]}.
+   */
+  public static synchronized String[] pem(String name) throws Exception {
+    Path cert = dir().resolve(name + "-cert.pem");
+    Path key = dir().resolve(name + "-key.pem");
+    if (!Files.exists(key)) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(Path.of(store(name)))) {
+        ks.load(in, PASSWORD.toCharArray());
+      }
+      java.security.Key privateKey = ks.getKey(name, PASSWORD.toCharArray());
+      StringBuilder chain = new StringBuilder();
+      for (java.security.cert.Certificate c : ks.getCertificateChain(name)) {
+        chain.append(pemBlock("CERTIFICATE", c.getEncoded()));
+      }
+      Files.writeString(cert, chain);
+      Files.writeString(key, pemBlock("PRIVATE KEY", privateKey.getEncoded()));
+    }
+    return new String[] {cert.toString(), key.toString()};
+  }
+
+  private static String pemBlock(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
   /** A client SSLContext trusting the CA and, unless {@code clientName} is null, presenting that certificate. */
   public static SSLContext clientContext(String clientName) throws Exception {
     KeyManagerFactory kmf = null;

@@ -37,7 +37,7 @@ def charts(points, out_dir):
     if size_pts:
         fig, ax = plt.subplots(figsize=(9, 5))
         for system in ASOCKIO + PEERS:
-            pts = sorted((p["size"], p["requests_per_s"]) for p in size_pts if p["system"] == system)
+            pts = sorted((p["size"], p["requests_per_s"]) for p in size_pts if p["system"] == system and p["requests_per_s"] > 0)
             if pts:
                 ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=system,
                         linewidth=2.5 if system in ASOCKIO else 1.2)

@@ -9,9 +9,8 @@ import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InlineProcessorTest {
 
   static final String HOST = "127.0.0.1";
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   /** Records its callbacks; "bye" closes after flushing two answers, "raw" switches to raw mode. */
   static final class Recorder extends InlineProcessor {

@@ -14,9 +14,8 @@ import io.asockio.testing.NodeFixture;
 import io.asockio.testing.ThrowingProcessor;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -36,17 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientsTest {
 
   static final String HOST = "127.0.0.1";
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   static GateConfig echoGate() {
     return GateConfig.tcp("tcp", HOST, 0).withProcessor(EchoProcessor.class.getName());

@@ -10,9 +10,8 @@ import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -30,17 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Several endpoints at once, Unix socket files, and start-up failures. */
 class GatesTest {
 
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   static final String ECHO = EchoProcessor.class.getName();
 

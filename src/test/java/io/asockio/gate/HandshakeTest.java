@@ -10,9 +10,8 @@ import io.asockio.registry.ClientKind;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HandshakeTest {
 
   static final String HOST = "127.0.0.1";
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   static GateConfig echoGate() {
     return GateConfig.tcp("tcp", HOST, 0).withProcessor(EchoProcessor.class.getName());

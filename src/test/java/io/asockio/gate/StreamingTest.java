@@ -12,9 +12,8 @@ import io.asockio.testing.GeneratedStream;
 import io.asockio.testing.NodeFixture;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,17 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamingTest {
 
   static final String HOST = "127.0.0.1";
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   static byte[] generated(long from, int n) {
     byte[] b = new byte[n];

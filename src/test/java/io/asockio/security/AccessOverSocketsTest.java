@@ -14,9 +14,8 @@ import io.asockio.testing.NodeFixture;
 import io.asockio.testing.TestCerts;
 import io.vertx.config.ConfigRetriever;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,17 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AccessOverSocketsTest {
 
   static final String ECHO = EchoProcessor.class.getName();
-  NodeFixture fixture;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fixture = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    fixture.close();
-  }
+  @RegisterExtension
+  final NodeFixture fixture = new NodeFixture();
 
   static AccessRules rules(String json) {
     return AccessConfig.fromJson(new JsonObject(json), "access");

@@ -14,9 +14,8 @@ import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
 import io.asockio.testing.TestCerts;
 import io.vertx.core.buffer.Buffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 
 import java.io.IOException;
@@ -31,20 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** TLS gates (with and without client certificates) and TLS links. */
 class TlsTest {
 
-  NodeFixture server;
-  NodeFixture client;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    server = new NodeFixture();
-    client = new NodeFixture();
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    client.close();
-    server.close();
-  }
+  @RegisterExtension
+  final NodeFixture client = new NodeFixture();
+  @RegisterExtension
+  final NodeFixture server = new NodeFixture();
 
   static TlsConfig serverTls(TlsConfig.ClientAuth auth) {
     TlsConfig tls = TlsConfig.serverPkcs12(TestCerts.store("server"), TestCerts.PASSWORD);

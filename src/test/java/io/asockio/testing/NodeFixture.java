@@ -5,6 +5,8 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.gate.ConnectionHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,17 +14,25 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A Vert.x instance (native transport preferred) and an asockio node on it, for one test. */
-public final class NodeFixture implements AutoCloseable {
+/**
+ * A Vert.x instance (native transport preferred) and an asockio node on it, for one test.
+ * Register it as a field ({@code @RegisterExtension final NodeFixture fixture = new NodeFixture();})
+ * and it is closed after each test; or use it in try-with-resources.
+ */
+public final class NodeFixture implements AutoCloseable, AfterEachCallback {
 
   public final Vertx vertx;
   public final Path tmp;
   private Asockio node;
 
-  public NodeFixture() throws IOException {
+  public NodeFixture() {
+    try {
+      // Short, private folder for Unix sockets (paths are limited to 107 bytes).
+      tmp = Files.createTempDirectory(Path.of("/tmp"), "ask");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    // Short, private folder for Unix sockets (paths are limited to 107 bytes).
-    tmp = Files.createTempDirectory(Path.of("/tmp"), "ask");
   }
 
   public Asockio start(AsockioConfig config) {
@@ -36,6 +46,11 @@ public final class NodeFixture implements AutoCloseable {
 
   public Asockio node() {
     return node;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    close();
   }
 
   @Override

@@ -143,29 +143,18 @@ public final class Asockio {
   /** Queues a message to the client with this id; see {@link Connection#send(Buffer)} for the outcome. */
   public Future<Void> send(long clientId, Buffer message) {
     ClientRecord<Connection> record = registry.byId(clientId);
-    if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
-    }
-    return send(record, message);
+    return record == null ? unknown("with id " + clientId) : send(record, message);
   }
 
   /** Queues a message to the client of this name. */
   public Future<Void> send(String name, Buffer message) {
     ClientRecord<Connection> record = registry.byName(name);
-    if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client named " + name));
-    }
-    return send(record, message);
+    return record == null ? unknown("named " + name) : send(record, message);
   }
 
   /** Queues several messages to one client, in order, all or none. */
   public Future<Void> send(long clientId, List<Buffer> messages) {
-    ClientRecord<Connection> record = registry.byId(clientId);
-    if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
-    }
-    Connection connection = record.connection();
-    return connection == null ? notConnected(record) : connection.send(messages);
+    return withConnection(registry.byId(clientId), "with id " + clientId, c -> c.send(messages));
   }
 
   /**
@@ -174,12 +163,7 @@ public final class Asockio {
    * completes when the source is exhausted.
    */
   public Future<Void> sendAll(long clientId, Iterator<Buffer> source) {
-    ClientRecord<Connection> record = registry.byId(clientId);
-    if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
-    }
-    Connection connection = record.connection();
-    return connection == null ? notConnected(record) : connection.sendAll(source);
+    return withConnection(registry.byId(clientId), "with id " + clientId, c -> c.sendAll(source));
   }
 
   /**
@@ -187,22 +171,25 @@ public final class Asockio {
    * 2^64-1 bytes, unsigned), piped with back-pressure; see {@link Connection#sendStream}.
    */
   public Future<Void> sendStream(long clientId, ReadStream<Buffer> source, long length) {
-    ClientRecord<Connection> record = registry.byId(clientId);
-    if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client with id " + clientId));
-    }
-    Connection connection = record.connection();
-    return connection == null ? notConnected(record) : connection.sendStream(source, length);
+    return withConnection(registry.byId(clientId), "with id " + clientId, c -> c.sendStream(source, length));
   }
 
   /** Like {@link #sendStream(long, ReadStream, long)}, to a client by name. */
   public Future<Void> sendStream(String name, ReadStream<Buffer> source, long length) {
-    ClientRecord<Connection> record = registry.byName(name);
+    return withConnection(registry.byName(name), "named " + name, c -> c.sendStream(source, length));
+  }
+
+  private static Future<Void> withConnection(ClientRecord<Connection> record, String which,
+                                             java.util.function.Function<Connection, Future<Void>> action) {
     if (record == null) {
-      return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client named " + name));
+      return unknown(which);
     }
     Connection connection = record.connection();
-    return connection == null ? notConnected(record) : connection.sendStream(source, length);
+    return connection == null ? notConnected(record) : action.apply(connection);
+  }
+
+  private static Future<Void> unknown(String which) {
+    return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client " + which));
   }
 
   private Future<Void> send(ClientRecord<Connection> record, Buffer message) {

@@ -11,11 +11,12 @@ import io.vertx.core.buffer.Buffer;
  *  events :                                  onMessage("hello")            onMessage("")
  * </pre>
  *
- * <p>Memory: it never allocates from the declared length alone. A frame of at most
- * {@link #limit()} bytes is buffered whole; the buffer starts at the bytes already at hand
- * (at most {@link #INITIAL_CAPACITY_CAP} more) and doubles, capped at the frame's length,
- * so a peer that announces a large frame and sends nothing costs next to nothing. A frame
- * contained in one read is handed on as a slice, without a copy.
+ * <p>Memory: it never allocates from the declared length. A frame of at most
+ * {@link #limit()} bytes is held whole, as slices of the reads it arrived in (a composite
+ * buffer when it spans several reads): it costs exactly the bytes that came, so a peer that
+ * announces a large frame and sends nothing costs nothing, and no byte is copied. The
+ * input buffers must therefore not be reused by the caller (Vert.x hands each read over in
+ * a fresh buffer).
  *
  * <p>A longer frame is offered to {@link Listener#onOversizedFrame}: the listener either
  * takes it as a stream of chunks ({@link Listener#onFrameChunk}, then
@@ -50,9 +51,6 @@ public final class FrameDecoder {
     }
   }
 
-  /** A buffered frame starts with at most this much room beyond the bytes at hand. */
-  public static final int INITIAL_CAPACITY_CAP = 64 * 1024;
-
   private enum State { HEADER, BODY, STREAM, RAW, STOPPED }
 
   private final Listener listener;
@@ -65,7 +63,9 @@ public final class FrameDecoder {
 
   // Body of the frame being buffered (BODY) or the bytes left of a stream (STREAM).
   private int bodyLength;
-  private Buffer body;
+  // Pieces of the frame being assembled: slices of the reads they came in (no copy).
+  private final java.util.ArrayList<Buffer> parts = new java.util.ArrayList<>();
+  private int bodyReceived;
   private long streamRemaining;
   private java.util.function.Consumer<Buffer> rawSink;
 
@@ -100,7 +100,7 @@ public final class FrameDecoder {
   /** Stops decoding for good: later input is ignored. */
   public void stop() {
     state = State.STOPPED;
-    body = null;
+    parts.clear();
     held.clear();
   }
 
@@ -121,13 +121,12 @@ public final class FrameDecoder {
     } else if (state == State.BODY) {
       // The header was consumed already: give it back, so the raw reader sees the bytes as sent.
       leftover.appendLongLE(bodyLength);
-      if (body != null) {
-        leftover.appendBuffer(body);
-      }
+      parts.forEach(leftover::appendBuffer);
     }
     partialHeader = 0;
     headerBytes = 0;
-    body = null;
+    parts.clear();
+    bodyReceived = 0;
     state = State.RAW;
     rawSink = sink;
     if (leftover.length() > 0) {
@@ -242,18 +241,12 @@ public final class FrameDecoder {
           break;
         }
         case BODY: {
-          int need = bodyLength - (body == null ? 0 : body.length());
-          int take = Math.min(need, end - pos);
-          if (body == null) {
-            body = Buffer.buffer(Math.min(bodyLength, Math.max(take, Math.min(bodyLength, INITIAL_CAPACITY_CAP))));
-          } else {
-            body = ensureRoom(body, take, bodyLength);
-          }
-          body.appendBuffer(data, pos, take);
+          int take = Math.min(bodyLength - bodyReceived, end - pos);
+          parts.add(data.slice(pos, pos + take));
+          bodyReceived += take;
           pos += take;
-          if (body.length() == bodyLength) {
-            Buffer message = body;
-            body = null;
+          if (bodyReceived == bodyLength) {
+            Buffer message = assemble();
             state = State.HEADER;
             listener.onMessage(message);
           }
@@ -312,22 +305,25 @@ public final class FrameDecoder {
     }
     state = State.BODY;
     bodyLength = len;
-    body = null;
+    parts.clear();
+    bodyReceived = 0;
     return pos;
   }
 
-  // Doubling growth capped at the frame length: amortized O(n) copying, never more than needed.
-  private static Buffer ensureRoom(Buffer body, int more, int cap) {
-    int needed = body.length() + more;
-    int capacity = capacityOf(body);
-    if (needed <= capacity) {
-      return body;
+  // One piece is the message itself; several become a composite over the read buffers (no copy).
+  private Buffer assemble() {
+    Buffer message;
+    if (parts.size() == 1) {
+      message = parts.get(0);
+    } else {
+      io.netty.buffer.ByteBuf[] bufs = new io.netty.buffer.ByteBuf[parts.size()];
+      for (int i = 0; i < bufs.length; i++) {
+        bufs[i] = ((io.vertx.core.internal.buffer.BufferInternal) parts.get(i)).getByteBuf();
+      }
+      message = io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bufs.length, bufs));
     }
-    int grown = (int) Math.min(cap, Math.max(needed, 2L * capacity));
-    return Buffer.buffer(grown).appendBuffer(body);
-  }
-
-  private static int capacityOf(Buffer buffer) {
-    return ((io.vertx.core.internal.buffer.BufferInternal) buffer).getByteBuf().capacity();
+    parts.clear();
+    bodyReceived = 0;
+    return message;
   }
 }

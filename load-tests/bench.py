@@ -286,7 +286,6 @@ def main():
         s = Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start()
         try:
             r = java_load(["bench.ManyClients", str(s.port), str(MANY), str(s.proc.pid)], 300)
-            # taskset wraps the JVM: report the JVM's own numbers (the child of taskset is the same pid after exec)
             record(dict(r, scenario="many-clients", system="asockio"))
         finally:
             s.stop()

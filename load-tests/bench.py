@@ -206,7 +206,8 @@ def main():
     want = lambda s: ONLY is None or s in ONLY
 
     servers = http_servers() if want("http") else []
-    http_points = [("size", s, 200) for s in HTTP_SIZES] + [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS]
+    # Connection counts first: after the multi-megabyte points a server may still be busy for a while.
+    http_points = [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS] + [("size", s, 200) for s in HTTP_SIZES]
     framed_systems = ["asockio", "raw-netty"]
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
     total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * 2 if want("framed") else 0)

@@ -254,16 +254,10 @@ public final class Connection {
       }
       client = services.registry().anonymous(this);
       open();
-      socket.handler(live == null ? data -> deliver(() -> onRawData(data)) : data -> {
-        lastActivity = System.nanoTime();
-        deliver(() -> onRawData(data));
-      });
+      socket.handler(this::onRead);
     } else {
       startHandshakeTimer();
-      socket.handler(live == null ? data -> deliver(() -> decoder.feed(data)) : data -> {
-        lastActivity = System.nanoTime();
-        deliver(() -> decoder.feed(data));
-      });
+      socket.handler(this::onRead);
     }
   }
 
@@ -332,10 +326,10 @@ public final class Connection {
     c.installSocketHandlers();
     if (c.decoder == null) {
       c.bindDialled();
-      c.socket.handler(data -> c.deliver(() -> c.onRawData(data)));
+      c.socket.handler(c::onRead);
     } else {
       c.startHandshakeTimer();
-      c.socket.handler(data -> c.deliver(() -> c.decoder.feed(data)));
+      c.socket.handler(c::onRead);
       c.socket.write(FrameEncoder.frame(keyword));
     }
     return c;
@@ -590,6 +584,24 @@ public final class Connection {
   private long nettyPendingBytes() {
     io.netty.channel.ChannelOutboundBuffer out = chctx.channel().unsafe().outboundBuffer();
     return out == null ? 0 : out.totalPendingWriteBytes();
+  }
+
+  // Every read: to the decoder (framed) or the handler (raw); what the handler writes is flushed once.
+  private void onRead(Buffer data) {
+    if (live != null) {
+      lastActivity = System.nanoTime();
+    }
+    delivering = true;
+    try {
+      if (decoder == null) {
+        onRawData(data);
+      } else {
+        decoder.feed(data);
+      }
+    } finally {
+      delivering = false;
+      flush();
+    }
   }
 
   /** Runs a delivery to the handler; what it writes is flushed once, when it returns. */

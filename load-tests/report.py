@@ -33,66 +33,45 @@ def charts(points, out_dir):
     except ImportError:
         return []
     made = []
-    size_pts = [p for p in points if p["scenario"] == "http-size"]
-    if size_pts:
+
+    def chart(name, title, xlabel, ylabel, series, ylog):
+        """series: (label, bold, [(x, y), ...]); points with y <= 0 are left out (log scales)."""
         fig, ax = plt.subplots(figsize=(9, 5))
-        for system in ASOCKIO + PEERS:
-            pts = sorted((p["size"], p["requests_per_s"]) for p in size_pts if p["system"] == system and p["requests_per_s"] > 0)
+        for label, bold, pts in series:
+            pts = sorted((x, y) for x, y in pts if y > 0)
             if pts:
-                ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=system,
-                        linewidth=2.5 if system in ASOCKIO else 1.2)
+                ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=label, linewidth=2.5 if bold else 1.2)
         ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("response body (bytes)")
-        ax.set_ylabel("requests/s")
-        ax.set_title("HTTP over a raw connection, 200 connections, server on one core")
+        if ylog:
+            ax.set_yscale("log")
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
         fig.tight_layout()
-        fig.savefig(os.path.join(out_dir, "http_by_size.png"), dpi=90)
-        plt.close(fig)
-        made.append("http_by_size.png")
-    conc = [p for p in points if p["scenario"] == "http-concurrency"]
-    for size in sorted({p["size"] for p in conc}):
-        fig, ax = plt.subplots(figsize=(9, 5))
-        for system in ASOCKIO + PEERS:
-            pts = sorted((p["connections"], p["requests_per_s"]) for p in conc if p["system"] == system and p["size"] == size)
-            if pts:
-                ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o", label=system,
-                        linewidth=2.5 if system in ASOCKIO else 1.2)
-        ax.set_xscale("log")
-        ax.set_xlabel("connections")
-        ax.set_ylabel("requests/s")
-        ax.set_title("HTTP over a raw connection, %s bodies" % human(size))
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        name = "http_by_connections_%d.png" % size
         fig.savefig(os.path.join(out_dir, name), dpi=90)
         plt.close(fig)
         made.append(name)
+
+    size_pts = [p for p in points if p["scenario"] == "http-size"]
+    if size_pts:
+        chart("http_by_size.png", "HTTP over a raw connection, 200 connections, server on one core",
+              "response body (bytes)", "requests/s",
+              [(s, s in ASOCKIO, [(p["size"], p["requests_per_s"]) for p in size_pts if p["system"] == s])
+               for s in ASOCKIO + PEERS], True)
+    conc = [p for p in points if p["scenario"] == "http-concurrency"]
+    for size in sorted({p["size"] for p in conc}):
+        chart("http_by_connections_%d.png" % size, "HTTP over a raw connection, %s bodies" % human(size),
+              "connections", "requests/s",
+              [(s, s in ASOCKIO, [(p["connections"], p["requests_per_s"]) for p in conc
+                                  if p["system"] == s and p["size"] == size]) for s in ASOCKIO + PEERS], False)
     framed = [p for p in points if p["scenario"] == "framed"]
     if framed:
-        fig, ax = plt.subplots(figsize=(9, 5))
-        for system in ("asockio", "raw-netty"):
-            for conns, window in ((1, 64), (200, 1)):
-                pts = sorted((p["size"], p["mib_per_s"]) for p in framed
-                             if p["system"] == system and p["connections"] == conns and p["window"] == window)
-                if pts:
-                    ax.plot([x for x, _ in pts], [y for _, y in pts], marker="o",
-                            label="%s, %d conn x %d in flight" % (system, conns, window),
-                            linewidth=2.5 if system == "asockio" else 1.2)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("message size (bytes)")
-        ax.set_ylabel("MiB/s echoed")
-        ax.set_title("Framed echo, server on one core")
-        ax.grid(True, which="both", alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(out_dir, "framed_echo.png"), dpi=90)
-        plt.close(fig)
-        made.append("framed_echo.png")
+        chart("framed_echo.png", "Framed echo, server on one core", "message size (bytes)", "MiB/s echoed",
+              [("%s, %d conn x %d in flight" % (s, c, w), s == "asockio",
+                [(p["size"], p["mib_per_s"]) for p in framed if p["system"] == s and p["connections"] == c and p["window"] == w])
+               for s in ("asockio", "raw-netty") for c, w in ((1, 64), (200, 1))], True)
     return made
 
 

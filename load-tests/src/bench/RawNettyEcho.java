@@ -1,16 +1,8 @@
 package bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 
 /**
  * The reference for framed echo: hand-written Netty, the asockio framing (8-byte LE length),
@@ -110,17 +102,6 @@ public final class RawNettyEcho {
   }
 
   public static void main(String[] args) throws Exception {
-    int port = Integer.parseInt(args[0]);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new Handler());
-          }
-        }).bind("127.0.0.1", port).sync();
-    System.out.println("raw netty echo listening on 127.0.0.1:" + port);
+    NettyServer.serve(Integer.parseInt(args[0]), Handler::new, "raw netty echo");
   }
 }

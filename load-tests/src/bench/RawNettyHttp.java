@@ -1,17 +1,9 @@
 package bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.socket.SocketChannel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -90,17 +82,6 @@ public final class RawNettyHttp {
   }
 
   public static void main(String[] args) throws Exception {
-    int port = Integer.parseInt(args[0]);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new Handler());
-          }
-        }).bind("127.0.0.1", port).sync();
-    System.out.println("raw netty http listening on 127.0.0.1:" + port);
+    NettyServer.serve(Integer.parseInt(args[0]), Handler::new, "raw netty http");
   }
 }

@@ -143,6 +143,12 @@ public class HttpServer {
   static final class Http extends InlineProcessor {
     private final RequestParser parser = new RequestParser();
 
+    // The parser copies the partial request it keeps, so it can read the socket's buffer in place.
+    @Override
+    protected boolean readsInPlace() {
+      return true;
+    }
+
     @Override
     protected void onDataReceived(Buffer data) {
       if (parser.feed(data, this::send)) {

@@ -33,8 +33,23 @@ public abstract class InlineProcessor {
   protected void onConnected() {
   }
 
-  /** A whole message (framed gate) or a chunk of bytes as it came (raw gate). */
+  /**
+   * A whole message (framed gate) or a chunk of bytes as it came (raw gate). The buffer is
+   * yours to keep, unless {@link #readsInPlace()} says otherwise.
+   */
   protected abstract void onDataReceived(Buffer data);
+
+  /**
+   * Return true to receive the read buffer itself in {@link #onDataReceived} instead of a
+   * copy: one copy less per byte received, for processors that answer within the callback
+   * (echo, request/response parsers). Such a buffer is valid only until
+   * {@code onDataReceived} returns: copy what you keep ({@code Buffer.buffer().appendBuffer(data)}).
+   * Sending it, or slices of it, from within the callback is safe. Asked once per connection;
+   * default false.
+   */
+  protected boolean readsInPlace() {
+    return false;
+  }
 
   /** Everything queued for this client was handed to the kernel: produce more. */
   protected void onOutputBuffersAreEmpty() {

@@ -47,6 +47,11 @@ final class ProcessorHandler implements ConnectionHandler {
   }
 
   @Override
+  public boolean readsInPlace() {
+    return processor.readsInPlace();
+  }
+
+  @Override
   public long streamThreshold() {
     return processor.streamThreshold();
   }

@@ -14,9 +14,13 @@ import io.vertx.core.buffer.Buffer;
  * <p>Memory: it never allocates from the declared length. A frame of at most
  * {@link #limit()} bytes is held whole, as slices of the reads it arrived in (a composite
  * buffer when it spans several reads): it costs exactly the bytes that came, so a peer that
- * announces a large frame and sends nothing costs nothing, and no byte is copied. The
- * input buffers must therefore not be reused by the caller (Vert.x hands each read over in
- * a fresh buffer).
+ * announces a large frame and sends nothing costs nothing, and no byte is copied.
+ *
+ * <p>Ownership: {@link #feed} borrows its input for the duration of the call (the caller may
+ * release a pooled read right after); what the decoder keeps beyond the call, it holds by a
+ * reference of its own ({@link Bytes#retainedSlice}) and releases when done. Every buffer it
+ * hands to the listener is likewise borrowed: valid until the callback returns. A listener
+ * that keeps one copies it ({@link Bytes#heapCopy}) or retains it.
  *
  * <p>A longer frame is offered to {@link Listener#onOversizedFrame}: the listener either
  * takes it as a stream of chunks ({@link Listener#onFrameChunk}, then
@@ -29,7 +33,7 @@ public final class FrameDecoder {
   /** Receives decoding events. Any callback may call {@link #stop()}. */
   public interface Listener {
 
-    /** A whole message. The buffer belongs to the listener. */
+    /** A whole message, borrowed: valid until this returns. */
     void onMessage(Buffer payload);
 
     /**
@@ -42,7 +46,7 @@ public final class FrameDecoder {
       return false;
     }
 
-    /** A piece of a streamed frame's payload, in order. */
+    /** A piece of a streamed frame's payload, in order; borrowed: valid until this returns. */
     default void onFrameChunk(Buffer chunk) {
     }
 
@@ -100,8 +104,15 @@ public final class FrameDecoder {
   /** Stops decoding for good: later input is ignored. */
   public void stop() {
     state = State.STOPPED;
+    releaseParts();
+    while (!held.isEmpty()) {
+      Bytes.release(held.poll());
+    }
+  }
+
+  private void releaseParts() {
+    parts.forEach(Bytes::release);
     parts.clear();
-    held.clear();
   }
 
   /**
@@ -125,7 +136,7 @@ public final class FrameDecoder {
     }
     partialHeader = 0;
     headerBytes = 0;
-    parts.clear();
+    releaseParts();
     bodyReceived = 0;
     state = State.RAW;
     rawSink = sink;
@@ -186,8 +197,11 @@ public final class FrameDecoder {
    * or re-entrantly from within a callback, is held and decoded in order afterwards.
    */
   public void feed(Buffer data) {
+    if (state == State.STOPPED) {
+      return;
+    }
     if (decoding || suspended || !held.isEmpty()) {
-      held.add(data);
+      held.add(Bytes.retainedSlice(data, 0, data.length()));
       if (!decoding && !suspended) {
         drainHeld();
       }
@@ -196,9 +210,7 @@ public final class FrameDecoder {
     decoding = true;
     try {
       decode(data);
-      while (!suspended && !held.isEmpty() && state != State.STOPPED) {
-        decode(held.poll());
-      }
+      decodeHeld();
     } finally {
       decoding = false;
     }
@@ -207,11 +219,20 @@ public final class FrameDecoder {
   private void drainHeld() {
     decoding = true;
     try {
-      while (!suspended && !held.isEmpty() && state != State.STOPPED) {
-        decode(held.poll());
-      }
+      decodeHeld();
     } finally {
       decoding = false;
+    }
+  }
+
+  private void decodeHeld() {
+    while (!suspended && !held.isEmpty() && state != State.STOPPED) {
+      Buffer next = held.poll();
+      try {
+        decode(next);
+      } finally {
+        Bytes.release(next);
+      }
     }
   }
 
@@ -220,7 +241,7 @@ public final class FrameDecoder {
     int end = data.length();
     while (pos < end) {
       if (suspended) {
-        held.addFirst(data.slice(pos, end));
+        held.addFirst(Bytes.retainedSlice(data, pos, end));
         return;
       }
       switch (state) {
@@ -242,13 +263,17 @@ public final class FrameDecoder {
         }
         case BODY: {
           int take = Math.min(bodyLength - bodyReceived, end - pos);
-          parts.add(data.slice(pos, pos + take));
+          parts.add(Bytes.retainedSlice(data, pos, pos + take));
           bodyReceived += take;
           pos += take;
           if (bodyReceived == bodyLength) {
             Buffer message = assemble();
             state = State.HEADER;
-            listener.onMessage(message);
+            try {
+              listener.onMessage(message);
+            } finally {
+              Bytes.release(message);
+            }
           }
           break;
         }
@@ -305,12 +330,13 @@ public final class FrameDecoder {
     }
     state = State.BODY;
     bodyLength = len;
-    parts.clear();
+    releaseParts();
     bodyReceived = 0;
     return pos;
   }
 
-  // One piece is the message itself; several become a composite over the read buffers (no copy).
+  // One piece is the message itself; several become a composite over the read buffers (no
+  // copy) that owns their references: releasing the message releases them.
   private Buffer assemble() {
     Buffer message;
     if (parts.size() == 1) {
@@ -318,9 +344,9 @@ public final class FrameDecoder {
     } else {
       io.netty.buffer.ByteBuf[] bufs = new io.netty.buffer.ByteBuf[parts.size()];
       for (int i = 0; i < bufs.length; i++) {
-        bufs[i] = ((io.vertx.core.internal.buffer.BufferInternal) parts.get(i)).getByteBuf();
+        bufs[i] = Bytes.byteBuf(parts.get(i));
       }
-      message = io.vertx.core.internal.buffer.BufferInternal.buffer(io.netty.buffer.Unpooled.wrappedBuffer(bufs.length, bufs));
+      message = Bytes.wrap(io.netty.buffer.Unpooled.wrappedBuffer(bufs.length, bufs));
     }
     parts.clear();
     bodyReceived = 0;

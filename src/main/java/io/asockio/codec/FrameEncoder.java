@@ -1,6 +1,7 @@
 package io.asockio.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -39,6 +40,22 @@ public final class FrameEncoder {
     ByteBuf header = Unpooled.buffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
     ByteBuf body = ((BufferInternal) payload).getByteBuf();
     return BufferInternal.buffer(Unpooled.wrappedUnmodifiableBuffer(header, body));
+  }
+
+  /**
+   * A whole frame as a Netty buffer of the caller's own, to hand to a channel (which releases
+   * it). Small payloads are copied next to the header in memory from {@code alloc} (direct,
+   * so the socket write needs no further copy); larger ones are a composite of the header and
+   * a reference to the payload, so a borrowed payload stays valid until written.
+   */
+  public static ByteBuf frameOwned(Buffer payload, ByteBufAllocator alloc) {
+    int length = payload.length();
+    if (length <= COPY_THRESHOLD) {
+      ByteBuf frame = alloc.buffer(Frames.HEADER_SIZE + length);
+      return frame.writeLongLE(length).writeBytes(Bytes.byteBuf(payload), 0, length);
+    }
+    ByteBuf header = alloc.buffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
+    return Unpooled.wrappedUnmodifiableBuffer(header, Bytes.owned(payload));
   }
 
   /** Several frames in one buffer, in order (one socket write for a batch). */

@@ -16,6 +16,12 @@ public class EchoProcessor extends InlineProcessor {
   /** Above this size a message is echoed as a stream rather than held whole. */
   public static final long STREAM_THRESHOLD = 1024 * 1024;
 
+  // The echo sends what it reads and keeps nothing: no copy of the input needed.
+  @Override
+  protected boolean readsInPlace() {
+    return true;
+  }
+
   @Override
   protected void onDataReceived(Buffer data) {
     send(data).onFailure(err -> close());

@@ -1,5 +1,6 @@
 package io.asockio.gate;
 
+import io.asockio.codec.Bytes;
 import io.asockio.codec.FrameDecoder;
 import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
@@ -104,6 +105,8 @@ public final class Connection {
   private long writeSeq;
   private long completedSeq;
   private boolean wantsDrained;
+  // Whether the handler takes borrowed read buffers (ConnectionHandler.readsInPlace).
+  private boolean readsInPlace;
   private boolean resumeOnEmpty;
   private final ArrayDeque<Object> backlog = new ArrayDeque<>();
   private boolean closeAfterFlush;
@@ -254,10 +257,10 @@ public final class Connection {
       }
       client = services.registry().anonymous(this);
       open();
-      socket.handler(this::onRead);
+      socket.messageHandler(this::onRead);
     } else {
       startHandshakeTimer();
-      socket.handler(this::onRead);
+      socket.messageHandler(this::onRead);
     }
   }
 
@@ -326,10 +329,10 @@ public final class Connection {
     c.installSocketHandlers();
     if (c.decoder == null) {
       c.bindDialled();
-      c.socket.handler(c::onRead);
+      c.socket.messageHandler(c::onRead);
     } else {
       c.startHandshakeTimer();
-      c.socket.handler(c::onRead);
+      c.socket.messageHandler(c::onRead);
       c.socket.write(FrameEncoder.frame(keyword));
     }
     return c;
@@ -484,12 +487,12 @@ public final class Connection {
     if (state != State.OPEN || closeAfterFlush) {
       return notConnected();
     }
-    Buffer bytes = framedOutput ? FrameEncoder.frame(payload) : payload;
-    SendException full = checkRoom(bytes.length());
+    long size = framedOutput ? Frames.HEADER_SIZE + (long) payload.length() : payload.length();
+    SendException full = checkRoom(size);
     if (full != null) {
       return full;
     }
-    enqueue(bytes);
+    enqueue(framedOutput ? FrameEncoder.frameOwned(payload, chctx.alloc()) : Bytes.owned(payload));
     return null;
   }
 
@@ -508,22 +511,27 @@ public final class Connection {
     if (full != null) {
       return full;
     }
-    enqueue(bytes);
+    enqueue(Bytes.owned(bytes));
     return null;
   }
 
-  private void enqueue(Buffer bytes) {
+  // Takes over {@code bytes}: written now, or held in the backlog (and released if dropped).
+  private void enqueue(io.netty.buffer.ByteBuf bytes) {
     if (backlog.isEmpty()) {
       write(bytes);
     } else {
-      backlogBytes += bytes.length();
+      backlogBytes += bytes.readableBytes();
       backlog.add(bytes);
     }
   }
 
-  // Vert.x buffers are unreleasable, so handing their ByteBuf to Netty is safe (as NetSocket does).
   private void write(Buffer bytes) {
-    chctx.write(((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf(), chctx.voidPromise());
+    write(Bytes.owned(bytes));
+  }
+
+  // Netty releases what it wrote: {@code bytes} must be a reference of our own (Bytes.owned).
+  private void write(io.netty.buffer.ByteBuf bytes) {
+    chctx.write(bytes, chctx.voidPromise());
     writeSeq++;
     unflushed = true;
     if (!delivering) {
@@ -586,19 +594,28 @@ public final class Connection {
     return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
-  // Every read: to the decoder (framed) or the handler (raw); what the handler writes is flushed once.
-  private void onRead(Buffer data) {
+  // Every read, straight from Netty's pooled buffer (no Vert.x copy): to the decoder (framed) or
+  // the handler (raw); what the handler writes is flushed once. The read is ours to release:
+  // what outlives this call was retained or copied on the way.
+  private void onRead(Object message) {
+    if (!(message instanceof io.netty.buffer.ByteBuf)) {
+      io.netty.util.ReferenceCountUtil.release(message);
+      return;
+    }
+    io.netty.buffer.ByteBuf read = (io.netty.buffer.ByteBuf) message;
     if (live != null) {
       lastActivity = System.nanoTime();
     }
     delivering = true;
     try {
+      Buffer data = Bytes.wrap(read);
       if (decoder == null) {
         onRawData(data);
       } else {
         decoder.feed(data);
       }
     } finally {
+      read.release();
       delivering = false;
       flush();
     }
@@ -658,10 +675,10 @@ public final class Connection {
         }
         return; // the stream drives itself; everything else waits behind it
       }
-      if (head instanceof Buffer) {
+      if (head instanceof io.netty.buffer.ByteBuf) {
         backlog.poll();
-        backlogBytes -= ((Buffer) head).length();
-        write((Buffer) head);
+        backlogBytes -= ((io.netty.buffer.ByteBuf) head).readableBytes();
+        write((io.netty.buffer.ByteBuf) head);
         continue;
       }
       Producer producer = (Producer) head;
@@ -896,7 +913,9 @@ public final class Connection {
   private void failBacklog() {
     while (!backlog.isEmpty()) {
       Object item = backlog.poll();
-      if (item instanceof Producer) {
+      if (item instanceof io.netty.buffer.ByteBuf) {
+        ((io.netty.buffer.ByteBuf) item).release();
+      } else if (item instanceof Producer) {
         ((Producer) item).done.tryFail(notConnected());
       } else if (item instanceof StreamSend) {
         ((StreamSend) item).done.tryFail(notConnected());
@@ -919,7 +938,8 @@ public final class Connection {
     @Override
     public void onMessage(Buffer payload) {
       if (state == State.OPEN) {
-        guarded(() -> handler.onMessage(Connection.this, payload));
+        Buffer delivered = readsInPlace ? payload : Bytes.heapCopy(payload);
+        guarded(() -> handler.onMessage(Connection.this, delivered));
       } else if (state == State.HANDSHAKE) {
         if (dialledName != null) {
           onAnswer(payload);
@@ -956,7 +976,7 @@ public final class Connection {
     @Override
     public void onFrameChunk(Buffer chunk) {
       if (activeStream != null) {
-        activeStream.push(chunk);
+        activeStream.push(Bytes.heapCopy(chunk)); // stream consumers queue chunks: they get their own
       }
     }
 
@@ -1043,6 +1063,7 @@ public final class Connection {
     services.count("opened");
     handler = services.handlerFor(client, gate);
     wantsDrained = handler.wantsDrained();
+    readsInPlace = handler.readsInPlace();
     if (decoder != null) {
       long threshold = handler.streamThreshold();
       decoder.limit(threshold >= 0 ? Math.min(threshold, limits.maxMessageSize()) : limits.maxMessageSize());
@@ -1056,7 +1077,8 @@ public final class Connection {
 
   private void onRawData(Buffer chunk) {
     if (state == State.OPEN) {
-      guarded(() -> handler.onMessage(this, chunk));
+      Buffer delivered = readsInPlace ? chunk : Bytes.heapCopy(chunk);
+      guarded(() -> handler.onMessage(this, delivered));
     }
   }
 
@@ -1165,7 +1187,7 @@ public final class Connection {
   /** Used by {@link GateServices#flushOffline}: writes queued-while-offline messages first. */
   void sendOffline(List<Buffer> messages) {
     if (!messages.isEmpty()) {
-      enqueue(framedOutput ? FrameEncoder.frames(messages) : concat(messages));
+      enqueue(Bytes.owned(framedOutput ? FrameEncoder.frames(messages) : concat(messages)));
     }
   }
 

@@ -12,8 +12,23 @@ public interface ConnectionHandler {
   default void onOpen(Connection connection) {
   }
 
-  /** A whole message (framed) or a chunk as it came (raw). The buffer belongs to the handler. */
+  /**
+   * A whole message (framed) or a chunk as it came (raw). The buffer belongs to the handler,
+   * unless {@link #readsInPlace()} says otherwise.
+   */
   void onMessage(Connection connection, Buffer data);
+
+  /**
+   * Whether {@link #onMessage} may receive the read buffer itself instead of a copy. Such a
+   * buffer is <em>borrowed</em>: valid until {@code onMessage} returns (its memory then goes
+   * back to Netty's pool), so a handler that keeps any of it copies that part
+   * ({@link io.asockio.codec.Bytes#heapCopy}). Sending it, or slices of it, from within
+   * {@code onMessage} is safe: a send holds its own reference until the bytes are written.
+   * Saves one copy of every byte received; default false.
+   */
+  default boolean readsInPlace() {
+    return false;
+  }
 
   /**
    * Messages longer than this many bytes (and any longer than {@code limits.maxMessageSize})

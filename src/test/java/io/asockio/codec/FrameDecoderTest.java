@@ -1,5 +1,7 @@
 package io.asockio.codec;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,7 +28,7 @@ class FrameDecoderTest {
 
     @Override
     public void onMessage(Buffer payload) {
-      messages.add(payload);
+      messages.add(Bytes.heapCopy(payload)); // borrowed: valid only during the callback
       events.add("msg:" + payload.toString(StandardCharsets.ISO_8859_1));
     }
 
@@ -290,5 +292,98 @@ class FrameDecoderTest {
     holder[0].feed(Buffer.buffer("GET /"));
     assertEquals(partial.toString(StandardCharsets.ISO_8859_1) + "GET /", String.join("", raw));
     assertTrue(holder[0].isRaw());
+  }
+  // ---- ownership: reads are lent for the duration of feed(), as the gate releases them right after ----
+
+  /** Feeds {@code stream} as direct reads of {@code step} bytes, each released right after feed() (as the gate does). */
+  private static List<ByteBuf> feedReleased(FrameDecoder decoder, Buffer stream, int step) {
+    List<ByteBuf> reads = new ArrayList<>();
+    for (int pos = 0; pos < stream.length(); pos += step) {
+      int n = Math.min(step, stream.length() - pos);
+      // Unpooled direct memory is freed on release: a later access throws instead of reading reused memory.
+      ByteBuf read = Unpooled.directBuffer(n).writeBytes(stream.getBytes(pos, pos + n));
+      reads.add(read);
+      try {
+        decoder.feed(Bytes.wrap(read));
+      } finally {
+        read.release();
+      }
+    }
+    return reads;
+  }
+
+  private static void assertAllReleased(List<ByteBuf> reads) {
+    for (int i = 0; i < reads.size(); i++) {
+      assertEquals(0, reads.get(i).refCnt(), "read " + i + " is still referenced");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 8, 100, 4096, 65536})
+  void readsReleasedAfterFeedStillYieldEveryFrameAndAreAllFreed(int step) {
+    Random random = new Random(step);
+    Buffer stream = Buffer.buffer();
+    List<byte[]> sent = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      // Tiny reads get small frames: one read object per byte would otherwise dominate the test.
+      byte[] payload = new byte[random.nextInt(step < 100 ? (i % 10 == 0 ? 2000 : 300) : (i % 10 == 0 ? 200_000 : 3000))];
+      random.nextBytes(payload);
+      sent.add(payload);
+      stream.appendLongLE(payload.length).appendBytes(payload);
+    }
+    Recorder r = new Recorder();
+    FrameDecoder decoder = new FrameDecoder(1 << 20, r);
+    List<ByteBuf> reads = feedReleased(decoder, stream, step);
+    assertEquals(sent.size(), r.messages.size());
+    for (int i = 0; i < sent.size(); i++) {
+      assertArrayEquals(sent.get(i), r.messages.get(i).getBytes(), "frame " + i);
+    }
+    assertAllReleased(reads);
+  }
+
+  @Test
+  void inputHeldWhileSuspendedKeepsItsOwnReferenceUntilDecoded() {
+    List<String> seen = new ArrayList<>();
+    FrameDecoder[] self = new FrameDecoder[1];
+    FrameDecoder decoder = new FrameDecoder(1 << 20, new FrameDecoder.Listener() {
+      @Override
+      public void onMessage(Buffer payload) {
+        seen.add(payload.toString(StandardCharsets.ISO_8859_1));
+        if (seen.size() == 1) {
+          self[0].suspend();
+        }
+      }
+    });
+    self[0] = decoder;
+    Buffer stream = Buffer.buffer().appendBuffer(frame("one")).appendBuffer(frame("two")).appendBuffer(frame("three"));
+    List<ByteBuf> reads = feedReleased(decoder, stream, 13);
+    assertEquals(List.of("one"), seen);
+    assertTrue(reads.stream().anyMatch(read -> read.refCnt() > 0), "held input must stay referenced");
+    decoder.resume();
+    assertEquals(List.of("one", "two", "three"), seen);
+    assertAllReleased(reads);
+  }
+
+  @Test
+  void stopReleasesAPartialFrameAndHeldInput() {
+    Recorder r = new Recorder();
+    FrameDecoder decoder = new FrameDecoder(1 << 20, r);
+    Buffer stream = Buffer.buffer().appendLongLE(1000).appendBytes(new byte[600]);
+    List<ByteBuf> reads = feedReleased(decoder, stream, 100);
+    assertTrue(reads.stream().anyMatch(read -> read.refCnt() > 0), "the partial body must stay referenced");
+    decoder.stop();
+    assertAllReleased(reads);
+  }
+
+  @Test
+  void switchToRawHandsOverAPartialFrameAndReleasesIt() {
+    Recorder r = new Recorder();
+    FrameDecoder decoder = new FrameDecoder(1 << 20, r);
+    Buffer stream = Buffer.buffer().appendLongLE(10).appendString("abcd");
+    List<ByteBuf> reads = feedReleased(decoder, stream, 6);
+    Buffer[] raw = new Buffer[1];
+    decoder.switchToRaw(bytes -> raw[0] = Bytes.heapCopy(bytes));
+    assertEquals(stream, raw[0]);
+    assertAllReleased(reads);
   }
 }

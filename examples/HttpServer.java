@@ -124,9 +124,31 @@ public class HttpServer {
       return (int) n;
     }
 
+    private static final byte[] CONNECTION_CLOSE = "\r\nconnection: close".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HTTP_1_0 = " http/1.0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
+
     private static boolean wantsClose(Buffer in, int start, int headEnd) {
-      String head = in.getString(start, headEnd, "US-ASCII").toLowerCase();
-      return head.contains("\r\nconnection: close") || (head.contains(" http/1.0") && !head.contains("keep-alive"));
+      return contains(in, start, headEnd, CONNECTION_CLOSE)
+          || (contains(in, start, headEnd, HTTP_1_0) && !contains(in, start, headEnd, KEEP_ALIVE));
+    }
+
+    // ASCII, case-insensitive, needle in lower case; no allocation, as it runs for every request.
+    private static boolean contains(Buffer in, int from, int to, byte[] needle) {
+      next:
+      for (int i = from; i + needle.length <= to; i++) {
+        for (int j = 0; j < needle.length; j++) {
+          int b = in.getByte(i + j);
+          if (b >= 'A' && b <= 'Z') {
+            b += 'a' - 'A';
+          }
+          if (b != needle[j]) {
+            continue next;
+          }
+        }
+        return true;
+      }
+      return false;
     }
 
     private static int indexOfBlankLine(Buffer in, int from, int end) {

@@ -58,6 +58,15 @@ class ExamplesIT {
         assertEquals(response(2), read(s.getInputStream(), response(2).length()));
         assertEquals(-1, s.getInputStream().read(), "closed after the answer");
       }
+      // HTTP/1.0 closes after the answer unless it asks for keep-alive; header names in any case.
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("GET /1 HTTP/1.0\r\nCONNECTION: Keep-Alive\r\n\r\nGET /4 HTTP/1.0\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        String expected = response(1) + response(4);
+        assertEquals(expected, read(s.getInputStream(), expected.length()));
+        assertEquals(-1, s.getInputStream().read(), "closed after the HTTP/1.0 answer");
+      }
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.setSoTimeout(10_000);
         s.getOutputStream().write("POST /x HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

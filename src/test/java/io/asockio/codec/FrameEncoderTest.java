@@ -26,6 +26,23 @@ class FrameEncoderTest {
   }
 
   @Test
+  void ownedFramesHoldTheirOwnReferenceToALargeBorrowedPayload() {
+    for (int size : new int[] {0, FrameEncoder.COPY_THRESHOLD, FrameEncoder.COPY_THRESHOLD + 1, 70_000}) {
+      byte[] bytes = new byte[size];
+      new Random(size).nextBytes(bytes);
+      io.netty.buffer.ByteBuf read = io.netty.buffer.Unpooled.directBuffer(size).writeBytes(bytes);
+      io.netty.buffer.ByteBuf frame = FrameEncoder.frameOwned(Bytes.wrap(read), io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
+      read.release(); // the lender takes its read back; a large frame still holds the bytes
+      assertEquals(size > FrameEncoder.COPY_THRESHOLD ? 1 : 0, read.refCnt(), "payload references, size " + size);
+      byte[] wire = new byte[frame.readableBytes()];
+      frame.getBytes(frame.readerIndex(), wire);
+      assertArrayEquals(FrameEncoder.frame(Buffer.buffer(bytes)).getBytes(), wire, "size " + size);
+      frame.release(); // as the channel does once written
+      assertEquals(0, read.refCnt(), "size " + size);
+    }
+  }
+
+  @Test
   void smallAndLargePayloadsRoundTripThroughTheDecoder() {
     Random random = new Random(1);
     List<byte[]> payloads = new ArrayList<>();
@@ -37,7 +54,7 @@ class FrameEncoderTest {
       wire.appendBuffer(FrameEncoder.frame(Buffer.buffer(p)));
     }
     List<Buffer> decoded = new ArrayList<>();
-    new FrameDecoder(1 << 20, decoded::add).feed(wire);
+    new FrameDecoder(1 << 20, payload -> decoded.add(Bytes.heapCopy(payload))).feed(wire);
     assertEquals(payloads.size(), decoded.size());
     for (int i = 0; i < payloads.size(); i++) {
       assertArrayEquals(payloads.get(i), decoded.get(i).getBytes());

@@ -31,6 +31,10 @@ JVM_LOAD = ["java", "-XX:ActiveProcessorCount=1", "-Xmx1g"]
 
 QUICK = "--quick" in sys.argv
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
+RECHECK_DIR = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--recheck=")), None)
+# Points below this ratio to raw Netty are measured again, RECHECK_ROUNDS times interleaved.
+GOAL = 0.9
+RECHECK_ROUNDS = 3 if QUICK else 5
 
 if QUICK:
     WARM, SECS = 1, 3
@@ -316,7 +320,7 @@ def main():
             progress.step("send by name " + mode)
         cluster = "asockio-bench-%d" % os.getpid()
         port = free_port()
-        conf = os.path.join(out_dir, "cluster-node.json")
+        conf = os.path.join(HERE, "target", "cluster-node.json")  # scratch, not a result
         with open(conf, "w") as f:
             json.dump({"gates": [{"name": "tcp", "port": port}], "cluster": {"enabled": True, "name": cluster}}, f)
         node = subprocess.Popen(["taskset", "-c", SERVER_CPU, "java", "-XX:ActiveProcessorCount=1", "-jar", JAR, conf],
@@ -331,13 +335,112 @@ def main():
         progress.step("send by name across nodes")
 
     sys.stderr.write("\n")
+    recheck(results, record)
+    publish(results, out_dir)
+
+
+def publish(results, out_dir):
     import report
     report.write(results, out_dir)
     latest = os.path.join(HERE, "results", "latest")
-    shutil.rmtree(latest, ignore_errors=True)
-    shutil.copytree(out_dir, latest)
+    if os.path.abspath(out_dir) != os.path.abspath(latest):
+        shutil.rmtree(latest, ignore_errors=True)
+        shutil.copytree(out_dir, latest)
     log("results in", out_dir, "and", latest)
 
 
+def median(values):
+    v = sorted(values)
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def below_goal(points, scenarios, key, ours, field):
+    """The conditions where asockio measured under GOAL x raw Netty in this run (in any pack that has them)."""
+    by = {}
+    for p in points:
+        if p["scenario"] in scenarios:
+            by.setdefault((key(p), p["scenario"]), {})[p["system"]] = p[field]
+    under = []
+    for (condition, _), v in by.items():
+        if v.get(ours) and v.get("raw-netty") and v[ours] / v["raw-netty"] < GOAL and condition not in under:
+            under.append(condition)
+    return under
+
+
+def recheck(results, record):
+    """One measurement per point cannot tell a real gap from the machine's noise: every point
+    under the goal is measured again, asockio and raw Netty alternating RECHECK_ROUNDS times,
+    and reported as medians with every value."""
+    points = results["points"]
+    http = below_goal(points, ("http-size", "http-concurrency"), lambda p: (p["size"], p["connections"]),
+                      "asockio-inline", "requests_per_s")
+    framed = below_goal(points, ("framed",), lambda p: (p["size"], p["connections"], p["window"]), "asockio", "frames_per_s")
+    total = (len(http) + len(framed)) * RECHECK_ROUNDS * 2
+    if not total:
+        return
+    log("re-checking %d HTTP and %d framed points under %.1fx raw Netty" % (len(http), len(framed), GOAL))
+    progress = Progress(total)
+    if http:
+        servers = [s for s in http_servers() if s.name in ("asockio-inline", "raw-netty")]
+        for s in servers:
+            s.start()
+        try:
+            for s in servers:
+                wrk(s.port, REFERENCE[1], REFERENCE[2], 4 * WARM + 2)
+            for size, conns in http:
+                values = {s.name: [] for s in servers}
+                for _ in range(RECHECK_ROUNDS):
+                    for s in servers:
+                        wrk(s.port, size, conns, WARM)
+                        values[s.name].append(wrk(s.port, size, conns, SECS)["requests_per_s"])
+                        progress.step("recheck http %s %dB x%d" % (s.name, size, conns))
+                for name, v in values.items():
+                    record({"scenario": "http-recheck", "system": name, "size": size, "connections": conns,
+                            "requests_per_s": median(v), "values": v})
+        finally:
+            for s in servers:
+                s.stop()
+    if framed:
+        servers = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start(),
+                   "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
+        try:
+            for size, conns, window in framed:
+                values = {name: [] for name in servers}
+                for _ in range(RECHECK_ROUNDS):
+                    for name, s in servers.items():
+                        r = java_load(["bench.FramedLoad", "127.0.0.1", str(s.port), str(conns), str(window), str(size),
+                                       str(SECS), str(WARM)], SECS + WARM + 120)
+                        values[name].append(r["frames_per_s"])
+                        progress.step("recheck framed %s %dB %dx%d" % (name, size, conns, window))
+                for name, v in values.items():
+                    record({"scenario": "framed-recheck", "system": name, "size": size, "connections": conns,
+                            "window": window, "frames_per_s": median(v), "values": v})
+        finally:
+            for s in servers.values():
+                s.stop()
+    sys.stderr.write("\n")
+
+
+def recheck_run(run_dir):
+    """--recheck=DIR: re-checks the points of an earlier run under the goal, adds them to its results."""
+    path = os.path.join(run_dir, "results.json")
+    with open(path) as f:
+        results = json.load(f)
+    results["points"] = [p for p in results["points"] if not p["scenario"].endswith("-recheck")]
+    results["machine"]["mode"] += "; points under the goal re-checked at %s" % time.strftime("%H:%M")
+
+    def record(point):
+        point["at"] = time.strftime("%H:%M:%S")
+        results["points"].append(point)
+        with open(path, "w") as f:
+            json.dump(results, f, indent=1)
+
+    recheck(results, record)
+    publish(results, run_dir)
+
+
 if __name__ == "__main__":
-    main()
+    if RECHECK_DIR:
+        recheck_run(RECHECK_DIR)
+    else:
+        main()

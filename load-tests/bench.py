@@ -219,11 +219,7 @@ def main():
              + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0))
     progress = Progress(total)
 
-    def record(point):
-        point["at"] = time.strftime("%H:%M:%S")
-        results["points"].append(point)
-        with open(os.path.join(out_dir, "results.json"), "w") as f:
-            json.dump(results, f, indent=1)
+    record = recorder(results, out_dir)
 
     # 1. HTTP over a raw connection, every server started once, interleaved point by point.
     if servers:
@@ -340,6 +336,16 @@ def main():
     publish(results, out_dir)
 
 
+def recorder(results, out_dir):
+    """Adds a point to the results and saves them at once, so that an interrupted run keeps what it measured."""
+    def record(point):
+        point["at"] = time.strftime("%H:%M:%S")
+        results["points"].append(point)
+        with open(os.path.join(out_dir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    return record
+
+
 def publish(results, out_dir):
     import report
     report.write(results, out_dir)
@@ -432,13 +438,7 @@ def recheck_run(run_dir):
     results["points"] = [p for p in results["points"] if not p["scenario"].endswith("-recheck")]
     results["machine"]["mode"] += "; points under the goal re-checked at %s" % time.strftime("%H:%M")
 
-    def record(point):
-        point["at"] = time.strftime("%H:%M:%S")
-        results["points"].append(point)
-        with open(path, "w") as f:
-            json.dump(results, f, indent=1)
-
-    recheck(results, record)
+    recheck(results, recorder(results, run_dir))
     publish(results, run_dir)
 
 

@@ -51,10 +51,10 @@ public final class FrameEncoder {
   public static ByteBuf frameOwned(Buffer payload, ByteBufAllocator alloc) {
     int length = payload.length();
     if (length <= COPY_THRESHOLD) {
-      ByteBuf frame = alloc.buffer(Frames.HEADER_SIZE + length);
+      ByteBuf frame = alloc.directBuffer(Frames.HEADER_SIZE + length);
       return frame.writeLongLE(length).writeBytes(Bytes.byteBuf(payload), 0, length);
     }
-    ByteBuf header = alloc.buffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
+    ByteBuf header = alloc.directBuffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
     return Unpooled.wrappedUnmodifiableBuffer(header, Bytes.owned(payload));
   }
 

@@ -17,9 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -173,18 +170,13 @@ class PooledReadsLeakTest {
         client.write(new byte[40_000]);
       }
       // Writes without reading: the echo pauses with input held, then the peer vanishes.
-      try (Socket socket = new Socket(HOST, node.port("echo"))) {
-        socket.setSoTimeout(FrameClient.READ_TIMEOUT_MS);
-        OutputStream out = socket.getOutputStream();
-        out.write(FrameClient.frame("stuffer"));
-        InputStream in = socket.getInputStream();
-        assertEquals("OK", new String(readFrame(in)));
+      try (FrameClient client = FrameClient.named(HOST, node.port("echo"), "stuffer")) {
         java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
         Thread writer = new Thread(() -> {
           try {
             byte[] frame = FrameClient.frame(new byte[64_000]);
             for (int i = 0; i < 2000; i++) {
-              out.write(frame);
+              client.write(frame);
               written.incrementAndGet();
             }
           } catch (IOException expected) {
@@ -195,7 +187,7 @@ class PooledReadsLeakTest {
         writer.start();
         // 6 MB unread echoes fill both socket buffers: the echo pauses with input held.
         Await.until("the echo's output filled", () -> written.get() >= 100);
-        socket.setSoLinger(true, 0);
+        client.resetOnClose();
       }
       // A flood queued behind a producer, to a peer that never reads.
       try (FrameClient client = FrameClient.named(HOST, node.port("flood"), "flooded")) {
@@ -204,15 +196,6 @@ class PooledReadsLeakTest {
       }
       Await.until("every peer gone", () -> node.clients().isEmpty());
     }
-  }
-
-  private static byte[] readFrame(InputStream in) throws IOException {
-    byte[] header = in.readNBytes(8);
-    long length = 0;
-    for (int i = 7; i >= 0; i--) {
-      length = (length << 8) | (header[i] & 0xFF);
-    }
-    return in.readNBytes((int) length);
   }
 
   /**

@@ -193,6 +193,11 @@ public final class FrameClient implements AutoCloseable {
     }
   }
 
+  /** Makes {@link #close} reset the connection (RST, unsent data dropped) instead of ending it. TCP only. */
+  public void resetOnClose() throws IOException {
+    socket.setSoLinger(true, 0);
+  }
+
   /** Half-closes nothing; just closes. */
   @Override
   public void close() throws IOException {

@@ -603,6 +603,11 @@ public final class Connection {
       return;
     }
     io.netty.buffer.ByteBuf read = (io.netty.buffer.ByteBuf) message;
+    if (state == State.CLOSED) {
+      // Reads Vert.x held while we were paused, handed over by onClosed() to be freed.
+      read.release();
+      return;
+    }
     if (live != null) {
       lastActivity = System.nanoTime();
     }
@@ -1110,6 +1115,12 @@ public final class Connection {
     cancelHandshakeTimer();
     if (decoder != null) {
       decoder.stop();
+    }
+    if (socketPaused) {
+      // While paused, Vert.x queues pooled reads and does not free them when the channel
+      // closes: resuming hands them to onRead(), which frees them now that we are CLOSED.
+      socketPaused = false;
+      socket.resume();
     }
     failBacklog();
     String cause = closeCause == null ? "closed by peer" : closeCause;

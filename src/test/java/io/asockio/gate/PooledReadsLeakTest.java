@@ -198,6 +198,44 @@ class PooledReadsLeakTest {
     }
   }
 
+  /** Stops reading at its first delivery and never resumes. */
+  public static final class StopsReading extends InlineProcessor {
+    static final java.util.Set<String> PAUSED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Override
+    protected void onDataReceived(Buffer data) {
+      pauseReading();
+      PAUSED.add(gateName());
+    }
+  }
+
+  /**
+   * Reads that arrive while a connection is paused wait in Vert.x's own queue, which does
+   * not free them when the channel closes: the connection must. The second write is read
+   * after the pause (it is sent only once the pause happened) and before the end of stream
+   * (TCP keeps the order), so it always lands in that queue. One small write: from eight
+   * queued reads on, Vert.x stops reading the socket and would not see the end of stream.
+   */
+  @Test
+  void readsQueuedWhilePausedAreReleasedWhenThePeerLeaves() throws Exception {
+    try (NodeFixture f = fixture) {
+      Asockio node = f.start(AsockioConfig.of(
+          GateConfig.tcp("framed", HOST, 0).withProcessor(StopsReading.class.getName()),
+          GateConfig.tcp("raw", HOST, 0).withMode(GateConfig.Mode.RAW).withProcessor(StopsReading.class.getName())));
+      try (FrameClient client = FrameClient.named(HOST, node.port("framed"), "pauser")) {
+        client.sendFrame("first");
+        Await.until("the framed gate paused", () -> StopsReading.PAUSED.contains("framed"));
+        client.sendFrame("second");
+      }
+      try (FrameClient client = FrameClient.tcp(HOST, node.port("raw"))) {
+        client.write("GET / HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Await.until("the raw gate paused", () -> StopsReading.PAUSED.contains("raw"));
+        client.write(new byte[100]);
+      }
+      Await.until("both peers gone", () -> node.clients().isEmpty());
+    }
+  }
+
   /**
    * After every test: a canary buffer leaked on purpose must be reported (proof that the
    * detector runs), and nothing else may be.

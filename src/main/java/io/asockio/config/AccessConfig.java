@@ -28,7 +28,8 @@ public final class AccessConfig {
   static final Set<String> SET_KEYS = Set.of("default", "defaultReason", "rules");
   static final Set<String> RULE_KEYS = Set.of("name", "keyword", "transport", "gate", "source", "certificate", "action",
       "reason");
-  static final Set<String> TRANSPORTS = Set.of("tcp", "tls", "unix", "udp");
+  // No UDP gate exists: a rule naming "udp" could never match, so it is refused as a typo would be.
+  static final List<String> TRANSPORTS = List.of("tcp", "tls", "unix");
   static final int MAX_REASON = 100;
 
   private AccessConfig() {

@@ -60,6 +60,8 @@ public final class IoCore implements AutoCloseable {
   private Set<Long> readable = new LinkedHashSet<>();
   private Set<Long> drained = new LinkedHashSet<>();
   private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
+  /** Per event-loop thread: a wake-up of the poller is already scheduled for this turn. */
+  private final ThreadLocal<boolean[]> wakePending = ThreadLocal.withInitial(() -> new boolean[1]);
   private volatile long streamThreshold = -1;
 
   /** Unread messages of one client: Buffers and StreamInputs, in order. Guarded by its own monitor. */
@@ -137,6 +139,41 @@ public final class IoCore implements AutoCloseable {
         case DRAINED -> drained.add(id);
         default -> throw new IllegalArgumentException(kind.name());
       }
+    } finally {
+      lock.unlock();
+    }
+    wakePollerAfterThisTurn();
+  }
+
+  /**
+   * Wakes the polling thread once per event-loop turn, after the loop handled every socket
+   * that was ready, instead of once per event: woken per message, a poller sharing the
+   * loop's core preempts it for every request.
+   */
+  private void wakePollerAfterThisTurn() {
+    io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
+    if (context == null || !context.nettyEventLoop().inEventLoop()) {
+      wakePoller();
+      return;
+    }
+    boolean[] pending = wakePending.get();
+    if (!pending[0]) {
+      pending[0] = true;
+      try {
+        context.nettyEventLoop().execute(() -> {
+          pending[0] = false;
+          wakePoller();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        pending[0] = false;
+        wakePoller();
+      }
+    }
+  }
+
+  private void wakePoller() {
+    lock.lock();
+    try {
       changed.signalAll();
     } finally {
       lock.unlock();

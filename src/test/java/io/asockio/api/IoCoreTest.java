@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -164,6 +165,59 @@ class IoCoreTest {
   void ioIterationReturnsEmptyAfterItsTimeoutWhenNothingHappens() throws Exception {
     start(Limits.DEFAULTS);
     assertTrue(core.ioIteration(Duration.ofMillis(50)).isEmpty());
+  }
+
+  /**
+   * The poller is woken once per event-loop turn rather than per event: a call waiting far
+   * longer than the test may run must still return for a connection, and for a burst of
+   * messages from several clients, every message must be readable.
+   */
+  @Test
+  void aWaitingIterationWakesForEventsRaisedOnTheEventLoop() throws Exception {
+    start(Limits.DEFAULTS);
+    java.util.concurrent.ExecutorService poller = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<IoIterationResult> waiting = poller.submit(() -> core.ioIteration(Duration.ofHours(1)));
+      try (FrameClient a = FrameClient.named(HOST, port, "early-bird")) {
+        IoIterationResult r = waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(Set.of(core.clientId("early-bird")), r.newlyConnectedUnknownClients());
+
+        List<FrameClient> senders = new ArrayList<>();
+        try {
+          for (int i = 0; i < 4; i++) {
+            senders.add(FrameClient.named(HOST, port, "burst-" + i));
+          }
+          for (int n = 0; n < 25; n++) {
+            for (FrameClient sender : senders) {
+              sender.sendFrame("m" + n);
+            }
+          }
+          Map<Long, List<String>> got = new java.util.HashMap<>();
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (got.values().stream().mapToInt(List::size).sum() < 100) {
+            assertTrue(System.nanoTime() < deadline, "timed out; read so far: " + got);
+            IoIterationResult next = poller.submit(() -> core.ioIteration(Duration.ofHours(1)))
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (long id : next.clientsHaveDataToRead()) {
+              got.computeIfAbsent(id, k -> new ArrayList<>()).addAll(texts(core.readMessages(id)));
+            }
+          }
+          List<String> inOrder = new ArrayList<>();
+          for (int n = 0; n < 25; n++) {
+            inOrder.add("m" + n);
+          }
+          for (int i = 0; i < 4; i++) {
+            assertEquals(inOrder, got.get(core.clientId("burst-" + i)), "messages of burst-" + i);
+          }
+        } finally {
+          for (FrameClient sender : senders) {
+            sender.close();
+          }
+        }
+      }
+    } finally {
+      poller.shutdownNow();
+    }
   }
 
   @Test

@@ -32,6 +32,9 @@ JVM_LOAD = ["java", "-XX:ActiveProcessorCount=1", "-Xmx1g"]
 QUICK = "--quick" in sys.argv
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 RECHECK_DIR = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--recheck=")), None)
+SYSTEMS = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--systems=")), None)
+# A run of some scenarios or systems is kept in its own folder; results/latest stays the last whole run.
+PARTIAL = ONLY is not None or SYSTEMS is not None
 # Points below this ratio to raw Netty are measured again, RECHECK_ROUNDS times interleaved.
 GOAL = 0.9
 RECHECK_ROUNDS = 3 if QUICK else 5
@@ -127,7 +130,7 @@ class Server:
 
 
 def http_servers():
-    return [
+    every = [
         Server("asockio-inline", JVM_SERVER + ["-cp", CP, "HttpServer", "inline", "{port}"]),
         Server("asockio-plain", JVM_SERVER + ["-cp", CP, "HttpServer", "plain", "{port}"]),
         Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyHttp", "{port}"]),
@@ -136,6 +139,12 @@ def http_servers():
         Server("asyncio-httptools", [PY, "python/httpserver.py", "{port}"]),
         Server("uvloop-httptools", [PY, "python/httpserver.py", "{port}", "--uvloop"]),
     ]
+    if SYSTEMS is None:
+        return every
+    unknown = set(SYSTEMS) - {s.name for s in every}
+    if unknown:
+        sys.exit("--systems: unknown %s; the HTTP systems are %s" % (sorted(unknown), ", ".join(s.name for s in every)))
+    return [s for s in every if s.name in SYSTEMS]
 
 
 def parse_size(text):
@@ -200,7 +209,7 @@ def machine():
     return {"cpu": cpu, "cores": os.cpu_count(), "mem_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
             "kernel": platform.release(), "java": java, "wrk": version(["wrk", "-v"]), "go": version(["go", "version"]),
             "python": version([PY, "--version"]), "vertx": "5.0.7", "netty": "4.2.9.Final",
-            "mode": "quick" if QUICK else "full", "pinning": "servers on CPU %s, load on CPU %s" % (SERVER_CPU, LOAD_CPU)}
+            "mode": "quick" if QUICK else "full", "partial": PARTIAL, "only": ONLY, "systems": SYSTEMS, "pinning": "servers on CPU %s, load on CPU %s" % (SERVER_CPU, LOAD_CPU)}
 
 
 def main():
@@ -350,10 +359,12 @@ def publish(results, out_dir):
     import report
     report.write(results, out_dir)
     latest = os.path.join(HERE, "results", "latest")
-    if os.path.abspath(out_dir) != os.path.abspath(latest):
+    if results["machine"].get("partial"):
+        log("results in", out_dir, "(a partial run: results/latest is left as it was)")
+    elif os.path.abspath(out_dir) != os.path.abspath(latest):
         shutil.rmtree(latest, ignore_errors=True)
         shutil.copytree(out_dir, latest)
-    log("results in", out_dir, "and", latest)
+        log("results in", out_dir, "and", latest)
 
 
 def median(values):

@@ -81,23 +81,36 @@ def write(results, out_dir):
     m = results["machine"]
     lines += ["Machine: %s, %s cores, %s GiB, kernel %s; %s; %s; mode %s. %s." % (
         m["cpu"], m["cores"], m["mem_gib"], m["kernel"], m["java"], m["wrk"], m["mode"], m["pinning"]), ""]
+    if m.get("partial"):
+        lines += ["A partial run: scenarios %s; HTTP systems %s." % (
+            ", ".join(m["only"]) if m.get("only") else "all", ", ".join(m["systems"]) if m.get("systems") else "all"), ""]
 
     http = [p for p in points if p["scenario"] in ("http-size", "http-concurrency")]
     if http:
         lines += ["## HTTP over a raw connection (wrk, requests/s)", "",
-                  "Ratio columns: asockio (inline style) / peer. Goal: >= 0.9 against raw Netty.", ""]
+                  "Ratio columns: asockio (inline style) / peer, and the plain style / raw Netty. "
+                  "Goal: >= 0.9 against raw Netty.", ""]
         systems = [s for s in ASOCKIO + PEERS if any(p["system"] == s for p in http)]
-        lines.append("| pack | body | conns | " + " | ".join(systems) + " | inline/netty | inline/vertx | inline/go | inline/uvloop |")
-        lines.append("|---|---|---|" + "---|" * len(systems) + "---|---|---|---|")
+        # Ratio columns only for the systems this run measured (a partial run may leave peers out).
+        ratio_peers = [(peer, short) for peer, short in (("raw-netty", "netty"), ("vertx-http", "vertx"),
+                                                         ("go-net-http", "go"), ("uvloop-httptools", "uvloop"))
+                       if "asockio-inline" in systems and peer in systems]
+        plain_ratio = "asockio-plain" in systems and "raw-netty" in systems
+        ratio_heads = ["inline/" + short for _, short in ratio_peers] + (["plain/netty"] if plain_ratio else [])
+        lines.append("| pack | body | conns | " + " | ".join(systems + ratio_heads) + " |")
+        lines.append("|---|---|---|" + "---|" * (len(systems) + len(ratio_heads)))
         grouped = defaultdict(dict)
         for p in http:
             grouped[(p["scenario"][5:], p["size"], p["connections"])][p["system"]] = p
         for (pack, size, conns), by in grouped.items():
             row = [pack, human(size), str(conns)] + [fmt(by[s]["requests_per_s"]) if s in by else "-" for s in systems]
             a = by.get("asockio-inline", {}).get("requests_per_s")
-            for peer in ("raw-netty", "vertx-http", "go-net-http", "uvloop-httptools"):
+            for peer, _ in ratio_peers:
                 b = by.get(peer, {}).get("requests_per_s")
                 row.append("%.2f" % (a / b) if a and b else "-")
+            if plain_ratio:
+                plain, netty = (by.get(s, {}).get("requests_per_s") for s in ("asockio-plain", "raw-netty"))
+                row.append("%.2f" % (plain / netty) if plain and netty else "-")
             lines.append("| " + " | ".join(row) + " |")
         ref = [p for p in points if p["scenario"] == "http-reference"]
         if ref:

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
-# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,sharing,many,huge,bus]
+# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,sharing,many,huge,bus] [--systems=...]
 #   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
 #   --recheck=results/<run>  only measure again the points of that run under 0.9x raw Netty
+#   --systems=asockio-plain,raw-netty  only these HTTP servers (a partial run, like --only,
+#            stays in results/<run> and leaves results/latest alone)
 # All traffic goes to 127.0.0.1; every load is bounded in time.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

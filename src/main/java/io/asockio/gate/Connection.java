@@ -804,14 +804,15 @@ public final class Connection {
 
   // Paused means: no more callbacks (the decoder holds the rest of the current read) and no more reads.
   private void updateReading() {
-    boolean pause = pausedByApp || pausedByStream;
     if (decoder != null) {
-      if (pause) {
+      if (pausedByApp || pausedByStream) {
         decoder.suspend();
       } else if (decoder.isSuspended() && state == State.OPEN) {
         deliver(decoder::resume);
       }
     }
+    // Decided after the held input was delivered: its handler may have paused again.
+    boolean pause = pausedByApp || pausedByStream;
     if (pause != socketPaused && state != State.CLOSED) {
       socketPaused = pause;
       if (pause) {
@@ -820,6 +821,16 @@ public final class Connection {
         socket.resume();
       }
     }
+  }
+
+  /** Whether reading from the socket is paused (by the application, a stream's demand or a drain wait). Event loop only. */
+  public boolean isReadingPaused() {
+    return socketPaused;
+  }
+
+  /** Bytes received but not delivered yet, held by the decoder while reading is paused. Event loop only. */
+  public long heldInputBytes() {
+    return decoder == null ? 0 : decoder.heldBytes();
   }
 
   /** Called by a {@link MessageStream} after each delivery: holds the decoder while it waits for demand. */

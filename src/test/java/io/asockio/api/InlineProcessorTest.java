@@ -90,6 +90,57 @@ class InlineProcessorTest {
         "lost closed after flush"), events);
   }
 
+  /** Pauses reading at every message it receives; the test resumes it. */
+  static final class OneAtATime extends InlineProcessor {
+    final List<String> received;
+    volatile io.asockio.gate.Connection connection;
+
+    OneAtATime(List<String> received) {
+      this.received = received;
+    }
+
+    @Override
+    protected void onDataReceived(Buffer data) {
+      pauseReading();
+      connection = connection();
+      received.add(data.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Resuming delivers the held rest of a read first; a handler that pauses again there must
+   * leave the socket paused, or everything the peer sends next piles up unread in memory.
+   */
+  @Test
+  void pausingAgainWhileHeldInputIsDeliveredKeepsTheSocketPaused() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    OneAtATime processor = new OneAtATime(received);
+    Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0)));
+    node.gateProcessor("tcp", () -> processor);
+    try (FrameClient c = FrameClient.named(HOST, node.port("tcp"), "slow")) {
+      java.io.ByteArrayOutputStream three = new java.io.ByteArrayOutputStream();
+      for (String m : List.of("1", "2", "3")) {
+        three.write(FrameClient.frame(m));
+      }
+      c.write(three.toByteArray()); // one write: the last two wait in the decoder
+      Await.until("the first message", () -> received.size() == 1);
+      io.asockio.gate.Connection connection = processor.connection;
+      assertTrue(Await.onContext(connection.context(), connection::isReadingPaused));
+
+      connection.resumeReading();
+      Await.until("the second message", () -> received.size() == 2);
+      assertTrue(Await.onContext(connection.context(), connection::isReadingPaused), "paused again by the handler");
+      assertEquals(FrameClient.frame("3").length, (long) Await.onContext(connection.context(), connection::heldInputBytes));
+
+      connection.resumeReading();
+      Await.until("the third message", () -> received.size() == 3);
+      c.sendFrame("4");
+      connection.resumeReading();
+      Await.until("the fourth message", () -> received.size() == 4);
+      assertEquals(List.of("1", "2", "3", "4"), received);
+    }
+  }
+
   @Test
   void sendAllPullsALazySourceInOrder() throws Exception {
     List<String> events = new CopyOnWriteArrayList<>();

@@ -30,6 +30,23 @@ public final class Await {
     }
   }
 
+  /** Runs {@code read} on {@code context} (an event loop) and returns its result to this thread. */
+  public static <T> T onContext(io.vertx.core.Context context, Supplier<T> read) {
+    java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+    context.runOnContext(v -> {
+      try {
+        result.complete(read.get());
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    });
+    try {
+      return result.get(DEFAULT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("could not run on " + context, e);
+    }
+  }
+
   public static <T> T value(String what, Supplier<T> supplier) {
     Object[] box = new Object[1];
     until(what, () -> (box[0] = supplier.get()) != null);

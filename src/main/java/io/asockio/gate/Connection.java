@@ -257,11 +257,10 @@ public final class Connection {
       }
       client = services.registry().anonymous(this);
       open();
-      socket.messageHandler(this::onRead);
     } else {
       startHandshakeTimer();
-      socket.messageHandler(this::onRead);
     }
+    socket.messageHandler(this::onRead);
   }
 
   private void readPeerCertificate() {
@@ -327,12 +326,11 @@ public final class Connection {
     c.dialledName = name;
     c.dialOutcome = outcome;
     c.installSocketHandlers();
+    c.socket.messageHandler(c::onRead);
     if (c.decoder == null) {
       c.bindDialled();
-      c.socket.messageHandler(c::onRead);
     } else {
       c.startHandshakeTimer();
-      c.socket.messageHandler(c::onRead);
       c.socket.write(FrameEncoder.frame(keyword));
     }
     return c;
@@ -954,8 +952,7 @@ public final class Connection {
     @Override
     public void onMessage(Buffer payload) {
       if (state == State.OPEN) {
-        Buffer delivered = readsInPlace ? payload : Bytes.heapCopy(payload);
-        guarded(() -> handler.onMessage(Connection.this, delivered));
+        toHandler(payload);
       } else if (state == State.HANDSHAKE) {
         if (dialledName != null) {
           onAnswer(payload);
@@ -1093,9 +1090,14 @@ public final class Connection {
 
   private void onRawData(Buffer chunk) {
     if (state == State.OPEN) {
-      Buffer delivered = readsInPlace ? chunk : Bytes.heapCopy(chunk);
-      guarded(() -> handler.onMessage(this, delivered));
+      toHandler(chunk);
     }
+  }
+
+  // A message or raw chunk borrowed from a read: lent as is to a handler that reads in place, copied otherwise.
+  private void toHandler(Buffer borrowed) {
+    Buffer delivered = readsInPlace ? borrowed : Bytes.heapCopy(borrowed);
+    guarded(() -> handler.onMessage(this, delivered));
   }
 
   private void refuse(String reason) {

@@ -151,8 +151,8 @@ public final class IoCore implements AutoCloseable {
    * loop's core preempts it for every request.
    */
   private void wakePollerAfterThisTurn() {
-    io.vertx.core.internal.ContextInternal context = io.vertx.core.internal.ContextInternal.current();
-    if (context == null || !context.nettyEventLoop().inEventLoop()) {
+    Context context = Vertx.currentContext();
+    if (context == null || !Context.isOnEventLoopThread()) {
       wakePoller();
       return;
     }
@@ -160,7 +160,8 @@ public final class IoCore implements AutoCloseable {
     if (!pending[0]) {
       pending[0] = true;
       try {
-        context.nettyEventLoop().execute(() -> {
+        // Queued on the event loop behind the sockets it is handling now.
+        context.runOnContext(v -> {
           pending[0] = false;
           wakePoller();
         });

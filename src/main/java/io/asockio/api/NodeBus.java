@@ -183,6 +183,7 @@ final class NodeBus implements ConnectionObserver {
         case UNKNOWN_CLIENT -> BusAddresses.UNKNOWN_CLIENT;
         case NOT_CONNECTED -> BusAddresses.NOT_CONNECTED;
         case OUTPUT_FULL -> BusAddresses.OUTPUT_FULL;
+        case SOURCE_FAILED -> 500;
       }, e.getMessage());
     } else {
       msg.fail(500, String.valueOf(failure.getMessage()));

@@ -2,7 +2,7 @@ package io.asockio.api;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+import io.asockio.impl.vertx.VertxBuffers;
 
 /**
  * Buffers meant to be sent many times (a cached response, a broadcast): their bytes live
@@ -16,6 +16,6 @@ public final class SharedBuffers {
 
   /** An off-heap, never-released copy of {@code bytes}, to send as often as needed. */
   public static Buffer of(byte[] bytes) {
-    return BufferInternal.buffer(Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length, bytes.length).writeBytes(bytes)));
+    return VertxBuffers.wrap(Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length, bytes.length).writeBytes(bytes)));
   }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
@@ -137,9 +135,8 @@ public final class ClientLink extends VerticleBase {
         return;
       }
       // Still in the connect callback, on the socket's context: handlers go in before any byte.
-      Connection.dialled(services, config.asEndpoint(), (NetSocketInternal) ar.result(),
-          (ContextInternal) vertx.getOrCreateContext(), config.name(),
-          Buffer.buffer(config.keyword().getBytes(StandardCharsets.UTF_8)), new Connection.DialOutcome() {
+      Connection.dialled(services, config.asEndpoint(), ar.result(), context, config.name(),
+          config.keyword().getBytes(StandardCharsets.UTF_8), new Connection.DialOutcome() {
             @Override
             public void opened(Connection c) {
               connection = c;

@@ -1,6 +1,10 @@
 package io.asockio.codec;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+import java.util.ArrayList;
+import java.util.function.Consumer;
 
 /**
  * Streaming parser of asockio frames. Feed it bytes as they come from the socket, split
@@ -12,29 +16,29 @@ import io.vertx.core.buffer.Buffer;
  * </pre>
  *
  * <p>Memory: it never allocates from the declared length. A frame of at most
- * {@link #limit()} bytes is held whole, as slices of the reads it arrived in (a composite
- * buffer when it spans several reads): it costs exactly the bytes that came, so a peer that
- * announces a large frame and sends nothing costs nothing, and no byte is copied.
+ * {@link #limit()} bytes is held whole as it arrives, and costs about the bytes that came,
+ * however the peer sliced them: a piece that fills most of the read it came in is kept as a
+ * slice of that read (no copy); a small piece of a large read is copied into an accumulation
+ * buffer of at most {@link #ACCUMULATION_CHUNK} bytes, so that a trickle of tiny reads does
+ * not pin a pooled read buffer each. A peer that announces a large frame and sends nothing
+ * costs nothing.
  *
- * <p>Ownership: {@link #feed} borrows its input for the duration of the call (the caller may
- * release a pooled read right after); what the decoder keeps beyond the call, it holds by a
- * reference of its own ({@link Bytes#retainedSlice}) and releases when done. Every buffer it
- * hands to the listener is likewise borrowed: valid until the callback returns. A listener
- * that keeps one copies it ({@link Bytes#heapCopy}) or retains it.
+ * <p>Ownership (Netty's convention): {@link #feed} borrows its input for the duration of the
+ * call; every buffer handed to the listener belongs to the listener, which releases it.
  *
- * <p>A longer frame is offered to {@link Listener#onOversizedFrame}: the listener either
- * takes it as a stream of chunks ({@link Listener#onFrameChunk}, then
+ * <p>A frame longer than the limit is offered to {@link Listener#onOversizedFrame}: the
+ * listener either takes it as a stream of chunks ({@link Listener#onFrameChunk}, then
  * {@link Listener#onFrameEnd}) or refuses it, which stops the decoder for good.
  *
  * <p>Not thread-safe: one decoder per connection, used on the connection's event loop.
  */
 public final class FrameDecoder {
 
-  /** Receives decoding events. Any callback may call {@link #stop()}. */
+  /** Receives decoding events. Any callback may call {@link #stop()} or {@link #switchToRaw}. */
   public interface Listener {
 
-    /** A whole message, borrowed: valid until this returns. */
-    void onMessage(Buffer payload);
+    /** A whole message; the listener owns it and releases it. */
+    void onMessage(ByteBuf payload);
 
     /**
      * A frame longer than {@link #limit()}. Return {@code true} to receive it as a stream of
@@ -46,8 +50,9 @@ public final class FrameDecoder {
       return false;
     }
 
-    /** A piece of a streamed frame's payload, in order; borrowed: valid until this returns. */
-    default void onFrameChunk(Buffer chunk) {
+    /** A piece of a streamed frame's payload, in order; the listener owns it and releases it. */
+    default void onFrameChunk(ByteBuf chunk) {
+      chunk.release();
     }
 
     /** The last chunk of a streamed frame was delivered. */
@@ -55,9 +60,15 @@ public final class FrameDecoder {
     }
   }
 
+  /** Largest accumulation buffer for small pieces of a partial frame (a constant's worth of slack). */
+  public static final int ACCUMULATION_CHUNK = 64 * 1024;
+  /** A piece is kept as a slice of its read only if it fills at least this share of that read's buffer. */
+  static final double KEEP_SLICE_MIN_FILL = 0.8;
+
   private enum State { HEADER, BODY, STREAM, RAW, STOPPED }
 
   private final Listener listener;
+  private final ByteBufAllocator alloc;
   private long limit;
   private State state = State.HEADER;
 
@@ -65,26 +76,25 @@ public final class FrameDecoder {
   private long partialHeader;
   private int headerBytes;
 
-  // Body of the frame being buffered (BODY) or the bytes left of a stream (STREAM).
+  // BODY: the frame being assembled, as pieces (slices of reads, or accumulation buffers).
   private int bodyLength;
-  // Pieces of the frame being assembled: slices of the reads they came in (no copy).
-  private final java.util.ArrayList<Buffer> parts = new java.util.ArrayList<>();
   private int bodyReceived;
-  private long streamRemaining;
-  private java.util.function.Consumer<Buffer> rawSink;
+  private final ArrayList<ByteBuf> parts = new ArrayList<>();
+  private ByteBuf accumulator; // the last of parts when it still has room, else null
+  private long retained;       // capacity of the buffers the parts keep alive
 
-  // Suspension: input that arrived, or was left over, while a listener could not take more.
-  private boolean suspended;
-  private boolean decoding;
-  private final java.util.ArrayDeque<Buffer> held = new java.util.ArrayDeque<>();
+  // STREAM: bytes left of the streamed frame.
+  private long streamRemaining;
+  private Consumer<ByteBuf> rawSink;
 
   /**
-   * @param limit    largest payload buffered whole, in bytes (at most
-   *                 {@link Frames#MAX_IN_MEMORY_PAYLOAD})
+   * @param limit    largest payload buffered whole, in bytes (at most {@link Frames#MAX_IN_MEMORY_PAYLOAD})
+   * @param alloc    where accumulation buffers come from
    * @param listener receives the events
    */
-  public FrameDecoder(long limit, Listener listener) {
+  public FrameDecoder(long limit, ByteBufAllocator alloc, Listener listener) {
     this.listener = listener;
+    this.alloc = alloc;
     limit(limit);
   }
 
@@ -94,60 +104,17 @@ public final class FrameDecoder {
   }
 
   /** Changes the limit; it applies from the next header on (e.g. after a handshake). */
-  public void limit(long limit) {
-    if (limit < 0 || limit > Frames.MAX_IN_MEMORY_PAYLOAD) {
-      throw new IllegalArgumentException("limit must be 0.." + Frames.MAX_IN_MEMORY_PAYLOAD + ", got " + limit);
+  public void limit(long newLimit) {
+    if (newLimit < 0 || newLimit > Frames.MAX_IN_MEMORY_PAYLOAD) {
+      throw new IllegalArgumentException("limit must be 0.." + Frames.MAX_IN_MEMORY_PAYLOAD + ", got " + newLimit);
     }
-    this.limit = limit;
+    this.limit = newLimit;
   }
 
-  /** Stops decoding for good: later input is ignored. */
+  /** Stops decoding for good and releases what it holds: later input is ignored. */
   public void stop() {
     state = State.STOPPED;
     releaseParts();
-    while (!held.isEmpty()) {
-      Bytes.release(held.poll());
-    }
-  }
-
-  private void releaseParts() {
-    parts.forEach(Bytes::release);
-    parts.clear();
-  }
-
-  /**
-   * Stops framing: from now on every byte goes to {@code sink} as it comes, starting with
-   * any partial header or body already buffered and the rest of the current read. May be
-   * called from a callback.
-   */
-  public void switchToRaw(java.util.function.Consumer<Buffer> sink) {
-    if (state == State.STOPPED || state == State.RAW) {
-      return;
-    }
-    Buffer leftover = Buffer.buffer();
-    if (headerBytes > 0) {
-      for (int i = 0; i < headerBytes; i++) {
-        leftover.appendByte((byte) (partialHeader >>> (8 * i)));
-      }
-    } else if (state == State.BODY) {
-      // The header was consumed already: give it back, so the raw reader sees the bytes as sent.
-      leftover.appendLongLE(bodyLength);
-      parts.forEach(leftover::appendBuffer);
-    }
-    partialHeader = 0;
-    headerBytes = 0;
-    releaseParts();
-    bodyReceived = 0;
-    state = State.RAW;
-    rawSink = sink;
-    if (leftover.length() > 0) {
-      sink.accept(leftover);
-    }
-  }
-
-  /** Whether {@link #switchToRaw} was called. */
-  public boolean isRaw() {
-    return state == State.RAW;
   }
 
   /** Whether {@link #stop()} was called or a frame was refused. */
@@ -155,101 +122,72 @@ public final class FrameDecoder {
     return state == State.STOPPED;
   }
 
-  /** Whether the decoder sits between frames (no partial header or body buffered). */
+  /** Whether {@link #switchToRaw} was called. */
+  public boolean isRaw() {
+    return state == State.RAW;
+  }
+
+  /** Whether the decoder sits between frames (no partial header or body held). */
   public boolean isAtFrameBoundary() {
     return state == State.HEADER && headerBytes == 0;
   }
 
-  /**
-   * Stops emitting events, from within a callback: the rest of the current input and any
-   * later input is held (the caller pauses the socket so that little arrives) until
-   * {@link #resume()}. This is how a streamed message's consumer holds back the next
-   * message until it has taken the stream's end.
-   */
-  public void suspend() {
-    suspended = true;
-  }
-
-  /** Whether {@link #suspend()} is in force. */
-  public boolean isSuspended() {
-    return suspended;
-  }
-
-  /** Continues decoding the held input; may emit events (and be suspended again) before it returns. */
-  public void resume() {
-    suspended = false;
-    if (!decoding) {
-      drainHeld();
-    }
-  }
-
-  /** Bytes held while suspended. */
+  /** Bytes of a partial frame held right now (header and body). */
   public long heldBytes() {
-    long n = 0;
-    for (Buffer b : held) {
-      n += b.length();
-    }
-    return n;
+    return headerBytes + (state == State.BODY ? bodyReceived : 0);
   }
 
   /**
-   * Decodes {@code data}; emits every event it completes. Input that arrives while suspended,
-   * or re-entrantly from within a callback, is held and decoded in order afterwards.
+   * Memory pinned by the partial frame held right now: the capacity of the buffers its
+   * pieces keep alive. About {@link #heldBytes()}, plus at most one accumulation buffer's slack.
    */
-  public void feed(Buffer data) {
-    if (state == State.STOPPED) {
+  public long retainedBytes() {
+    return retained;
+  }
+
+  /**
+   * Stops framing: from now on every byte goes to {@code sink} as it comes (the sink owns
+   * what it gets), starting with any partial header or body already held and the rest of
+   * the current input. May be called from a callback.
+   */
+  public void switchToRaw(Consumer<ByteBuf> sink) {
+    if (state == State.STOPPED || state == State.RAW) {
       return;
     }
-    if (decoding || suspended || !held.isEmpty()) {
-      held.add(Bytes.retainedSlice(data, 0, data.length()));
-      if (!decoding && !suspended) {
-        drainHeld();
+    ByteBuf leftover = null;
+    if (headerBytes > 0) {
+      leftover = alloc.buffer(headerBytes);
+      for (int i = 0; i < headerBytes; i++) {
+        leftover.writeByte((int) (partialHeader >>> (8 * i)));
       }
-      return;
-    }
-    decoding = true;
-    try {
-      decode(data);
-      decodeHeld();
-    } finally {
-      decoding = false;
-    }
-  }
-
-  private void drainHeld() {
-    decoding = true;
-    try {
-      decodeHeld();
-    } finally {
-      decoding = false;
-    }
-  }
-
-  private void decodeHeld() {
-    while (!suspended && !held.isEmpty() && state != State.STOPPED) {
-      Buffer next = held.poll();
-      try {
-        decode(next);
-      } finally {
-        Bytes.release(next);
+    } else if (state == State.BODY) {
+      // The header was consumed already: give it back, so that the raw reader sees the bytes as sent.
+      leftover = alloc.buffer(Frames.HEADER_SIZE + bodyReceived);
+      leftover.writeLongLE(bodyLength);
+      for (ByteBuf part : parts) {
+        leftover.writeBytes(part, part.readerIndex(), part.readableBytes());
       }
     }
+    partialHeader = 0;
+    headerBytes = 0;
+    releaseParts();
+    state = State.RAW;
+    rawSink = sink;
+    if (leftover != null) {
+      sink.accept(leftover);
+    }
   }
 
-  private void decode(Buffer data) {
-    int pos = 0;
-    int end = data.length();
+  /** Decodes {@code data} (borrowed) and emits every event it completes. */
+  public void feed(ByteBuf data) {
+    int pos = data.readerIndex();
+    int end = data.writerIndex();
     while (pos < end) {
-      if (suspended) {
-        held.addFirst(Bytes.retainedSlice(data, pos, end));
-        return;
-      }
       switch (state) {
         case HEADER: {
           if (headerBytes == 0 && end - pos >= Frames.HEADER_SIZE) {
             long length = data.getLongLE(pos);
-            pos += Frames.HEADER_SIZE;
-            pos = onHeader(length, data, pos, end);
+            pos = onHeader(length, data, pos + Frames.HEADER_SIZE, end);
           } else {
             partialHeader |= (data.getByte(pos++) & 0xFFL) << (8 * headerBytes);
             if (++headerBytes == Frames.HEADER_SIZE) {
@@ -263,24 +201,19 @@ public final class FrameDecoder {
         }
         case BODY: {
           int take = Math.min(bodyLength - bodyReceived, end - pos);
-          parts.add(Bytes.retainedSlice(data, pos, pos + take));
-          bodyReceived += take;
+          addPart(data, pos, take);
           pos += take;
           if (bodyReceived == bodyLength) {
-            Buffer message = assemble();
+            ByteBuf message = assemble();
             state = State.HEADER;
-            try {
-              listener.onMessage(message);
-            } finally {
-              Bytes.release(message);
-            }
+            listener.onMessage(message);
           }
           break;
         }
         case STREAM: {
           int available = end - pos;
           int take = Long.compareUnsigned(streamRemaining, available) < 0 ? (int) streamRemaining : available;
-          Buffer chunk = data.slice(pos, pos + take);
+          ByteBuf chunk = data.retainedSlice(pos, take);
           pos += take;
           streamRemaining -= take;
           boolean last = streamRemaining == 0;
@@ -294,7 +227,7 @@ public final class FrameDecoder {
           break;
         }
         case RAW:
-          rawSink.accept(pos == 0 && end == data.length() ? data : data.slice(pos, end));
+          rawSink.accept(data.retainedSlice(pos, end - pos));
           return;
         case STOPPED:
           return;
@@ -304,52 +237,79 @@ public final class FrameDecoder {
     }
   }
 
-  // Returns the new read position. Whole frames within this read go out as slices.
-  private int onHeader(long length, Buffer data, int pos, int end) {
+  // Returns the new read position. Whole frames within this read go out as slices of it.
+  private int onHeader(long length, ByteBuf data, int pos, int end) {
     if (Long.compareUnsigned(length, limit) > 0) {
-      if (listener.onOversizedFrame(length)) {
-        if (state == State.STOPPED) {
-          return end;
-        }
-        state = State.STREAM;
-        streamRemaining = length;
-        if (length == 0) {
-          state = State.HEADER;
-          listener.onFrameEnd();
-        }
-      } else {
+      if (!listener.onOversizedFrame(length)) {
         stop();
         return end;
+      }
+      if (state == State.STOPPED) {
+        return end;
+      }
+      state = State.STREAM;
+      streamRemaining = length;
+      if (length == 0) {
+        state = State.HEADER;
+        listener.onFrameEnd();
       }
       return pos;
     }
     int len = (int) length;
     if (end - pos >= len) {
-      listener.onMessage(data.slice(pos, pos + len));
+      listener.onMessage(data.retainedSlice(pos, len));
       return pos + len;
     }
     state = State.BODY;
     bodyLength = len;
-    releaseParts();
     bodyReceived = 0;
     return pos;
   }
 
-  // One piece is the message itself; several become a composite over the read buffers (no
-  // copy) that owns their references: releasing the message releases them.
-  private Buffer assemble() {
-    Buffer message;
+  // A piece that fills most of its read is kept as a slice; a small one is copied, so that
+  // the bytes held stay about the bytes received however the peer sliced them.
+  private void addPart(ByteBuf data, int pos, int take) {
+    bodyReceived += take;
+    if (take >= KEEP_SLICE_MIN_FILL * data.capacity()) {
+      parts.add(data.retainedSlice(pos, take));
+      retained += data.capacity();
+      accumulator = null;
+      return;
+    }
+    while (take > 0) {
+      if (accumulator == null || !accumulator.isWritable()) {
+        int remaining = bodyLength - bodyReceived + take;
+        accumulator = alloc.directBuffer(Math.min(remaining, ACCUMULATION_CHUNK));
+        retained += accumulator.capacity();
+        parts.add(accumulator);
+      }
+      int n = Math.min(take, accumulator.writableBytes());
+      accumulator.writeBytes(data, pos, n);
+      pos += n;
+      take -= n;
+    }
+  }
+
+  // One piece is the message itself; several become a composite that owns their references.
+  private ByteBuf assemble() {
+    ByteBuf message;
     if (parts.size() == 1) {
       message = parts.get(0);
     } else {
-      io.netty.buffer.ByteBuf[] bufs = new io.netty.buffer.ByteBuf[parts.size()];
-      for (int i = 0; i < bufs.length; i++) {
-        bufs[i] = Bytes.byteBuf(parts.get(i));
-      }
-      message = Bytes.wrap(io.netty.buffer.Unpooled.wrappedBuffer(bufs.length, bufs));
+      message = alloc.compositeDirectBuffer(parts.size()).addComponents(true, parts);
     }
     parts.clear();
+    accumulator = null;
+    retained = 0;
     bodyReceived = 0;
     return message;
+  }
+
+  private void releaseParts() {
+    parts.forEach(ByteBuf::release);
+    parts.clear();
+    accumulator = null;
+    retained = 0;
+    bodyReceived = 0;
   }
 }

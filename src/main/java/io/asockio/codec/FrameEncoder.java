@@ -2,9 +2,8 @@ package io.asockio.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
+
+import java.nio.charset.StandardCharsets;
 
 /**
  * Builds frames: an 8-byte little-endian length, then the payload.
@@ -13,62 +12,48 @@ import io.vertx.core.internal.buffer.BufferInternal;
  *   frame(payload) = [ LEN (8 bytes LE) | payload ]
  * </pre>
  *
- * Payloads above {@link #COPY_THRESHOLD} bytes are not copied: the frame is a composite
- * of a fresh header and the caller's payload, so the caller must not modify the payload
- * after handing it over. Small payloads are copied next to the header, which is cheaper
- * for the socket than a composite.
+ * Every frame is a buffer of the caller's own, meant to be handed to a channel, which
+ * releases it. Payloads up to {@link #COPY_THRESHOLD} bytes are copied next to their header
+ * (one buffer is cheaper for the socket than a composite); larger ones are not copied: the
+ * frame is a composite of a fresh header and the payload, which it takes over.
  */
 public final class FrameEncoder {
 
-  /** Below this size one copy into a single buffer costs less than a composite buffer. */
+  /** Up to this size one copy into a single buffer costs less than a composite buffer. */
   public static final int COPY_THRESHOLD = 1024;
 
   private FrameEncoder() {
   }
 
   /** The 8-byte header announcing {@code payloadLength} bytes (unsigned). */
-  public static Buffer header(long payloadLength) {
-    return Buffer.buffer(Frames.HEADER_SIZE).appendLongLE(payloadLength);
-  }
-
-  /** A whole frame carrying {@code payload}. */
-  public static Buffer frame(Buffer payload) {
-    int length = payload.length();
-    if (length <= COPY_THRESHOLD) {
-      return Buffer.buffer(Frames.HEADER_SIZE + length).appendLongLE(length).appendBuffer(payload);
-    }
-    ByteBuf header = Unpooled.buffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
-    ByteBuf body = ((BufferInternal) payload).getByteBuf();
-    return BufferInternal.buffer(Unpooled.wrappedUnmodifiableBuffer(header, body));
+  public static ByteBuf header(ByteBufAllocator alloc, long payloadLength) {
+    return alloc.directBuffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(payloadLength);
   }
 
   /**
-   * A whole frame as a Netty buffer of the caller's own, to hand to a channel (which releases
-   * it). Small payloads are copied next to the header in memory from {@code alloc} (direct,
-   * so the socket write needs no further copy); larger ones are a composite of the header and
-   * a reference to the payload, so a borrowed payload stays valid until written.
+   * A whole frame carrying {@code payload}, which it takes over (released now when copied,
+   * or when the frame is released).
    */
-  public static ByteBuf frameOwned(Buffer payload, ByteBufAllocator alloc) {
-    int length = payload.length();
+  public static ByteBuf frame(ByteBufAllocator alloc, ByteBuf payload) {
+    int length = payload.readableBytes();
     if (length <= COPY_THRESHOLD) {
-      ByteBuf frame = alloc.directBuffer(Frames.HEADER_SIZE + length);
-      return frame.writeLongLE(length).writeBytes(Bytes.byteBuf(payload), 0, length);
+      try {
+        return alloc.directBuffer(Frames.HEADER_SIZE + length).writeLongLE(length)
+            .writeBytes(payload, payload.readerIndex(), length);
+      } finally {
+        payload.release();
+      }
     }
-    ByteBuf header = alloc.directBuffer(Frames.HEADER_SIZE, Frames.HEADER_SIZE).writeLongLE(length);
-    return Unpooled.wrappedUnmodifiableBuffer(header, Bytes.owned(payload));
+    return alloc.compositeDirectBuffer(2).addComponents(true, header(alloc, length), payload);
   }
 
-  /** Several frames in one buffer, in order (one socket write for a batch). */
-  public static Buffer frames(Iterable<Buffer> payloads) {
-    Buffer out = Buffer.buffer();
-    for (Buffer payload : payloads) {
-      out.appendLongLE(payload.length()).appendBuffer(payload);
-    }
-    return out;
+  /** A whole frame carrying a copy of {@code payload}. */
+  public static ByteBuf frame(ByteBufAllocator alloc, byte[] payload) {
+    return alloc.directBuffer(Frames.HEADER_SIZE + payload.length).writeLongLE(payload.length).writeBytes(payload);
   }
 
   /** A refusal frame: {@code ERR <reason>}. The reason must not carry the peer's bytes. */
-  public static Buffer refusal(String reason) {
-    return frame(Buffer.buffer(Frames.ERR_PREFIX + reason));
+  public static ByteBuf refusal(ByteBufAllocator alloc, String reason) {
+    return frame(alloc, (Frames.ERR_PREFIX + reason).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,6 @@
 package io.asockio.codec;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
 
@@ -24,13 +24,13 @@ public final class Frames {
   public static final int HEADER_SIZE = 8;
 
   /**
-   * Largest payload that can be held whole in one {@link Buffer} (int-indexed). Longer
-   * messages can only be streamed.
+   * Largest payload that can be held whole in one buffer (int-indexed). Longer messages can
+   * only be streamed.
    */
   public static final int MAX_IN_MEMORY_PAYLOAD = Integer.MAX_VALUE - HEADER_SIZE - 64;
 
   /** Payload of the accepting side's answer to an accepted keyword. */
-  public static final Buffer OK = Buffer.buffer("OK".getBytes(StandardCharsets.US_ASCII));
+  public static final byte[] OK = "OK".getBytes(StandardCharsets.US_ASCII);
 
   /** Prefix of the payload of a refusal: {@code ERR <reason>}. */
   public static final String ERR_PREFIX = "ERR ";
@@ -39,12 +39,13 @@ public final class Frames {
   }
 
   /** Whether a handshake answer payload is the accepting {@code OK}. */
-  public static boolean isOk(Buffer payload) {
-    return payload.length() == 2 && payload.getByte(0) == 'O' && payload.getByte(1) == 'K';
+  public static boolean isOk(ByteBuf payload) {
+    int at = payload.readerIndex();
+    return payload.readableBytes() == 2 && payload.getByte(at) == 'O' && payload.getByte(at + 1) == 'K';
   }
 
   /** The refusal reason of an {@code ERR <reason>} payload, or null when it is not one. */
-  public static String refusalReason(Buffer payload) {
+  public static String refusalReason(ByteBuf payload) {
     String text = payload.toString(StandardCharsets.UTF_8);
     return text.startsWith(ERR_PREFIX) ? text.substring(ERR_PREFIX.length()) : null;
   }

@@ -1,60 +1,58 @@
 package io.asockio.gate;
 
-import io.asockio.codec.Bytes;
-import io.asockio.codec.FrameDecoder;
 import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
 import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
-import io.asockio.config.Policies;
+import io.asockio.impl.vertx.VertxBuffers;
+import io.asockio.impl.vertx.VertxChannels;
 import io.asockio.registry.ClientKind;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
-import io.asockio.security.AccessRules;
-import io.asockio.security.Cidr;
-import io.asockio.security.Peer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.streams.ReadStream;
 
-import java.security.cert.X509Certificate;
-import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One socket and its state machine, confined to the socket's event loop:
+ * One client connection: its identity, its state and the sends and closes that reach it from
+ * any thread. The work is done by the stages of its channel's pipeline, which it installs in
+ * front of Vert.x's own handler:
  *
  * <pre>
- *  accepted, framed: HANDSHAKE --keyword admitted, "OK" sent--> OPEN --close/EOF--> CLOSED
- *                        \--refused ("ERR reason"), timeout, oversized keyword--> CLOSED
- *  dialled,  framed: HANDSHAKE --keyword sent, "OK" received--> OPEN ...
- *                        \--"ERR reason", other answer, close--> CLOSED (refusal reported)
- *  raw:              OPEN (anonymous, or the link's name) --close/EOF--> CLOSED
+ *  head ─ [ssl] ─ [idle] ─ OutboundQueue ─ FrameDecoderStage ─ Server|ClientHandshake ─ ConnectionStage ─ Vert.x
+ *                          every write,      u64 frames,         keyword, OK/ERR;        InboundFlow ─► handler
+ *                          one flush per     streaming           removes itself
+ *                          read loop                             after OK
+ *  raw: no decoder and no handshake.   State: HANDSHAKE ─OK─► OPEN ─close/EOF─► CLOSED
  * </pre>
  *
  * Accepted and dialled connections are the same object after the handshake. Other threads
  * reach a connection only through its thread-safe methods ({@link #send}, {@link #sendAll},
- * {@link #close}, {@link #closeNow}, {@link #closeAfterFlush}, {@link #switchToRaw}), which hop
- * onto its event loop.
+ * {@link #close}, {@link #closeNow}, {@link #closeAfterFlush}, {@link #switchToRaw},
+ * {@link #pauseReading}), which hop onto its event loop.
  *
- * <p>Output: bytes handed to the socket are counted until their write completes (this covers
- * Vert.x's outbound queue as well as Netty's). A send that would take the count beyond
- * {@code limits.maxQueuedOutputBytes} fails with {@code OUTPUT_FULL}. Iterators given to
- * {@link #sendAll(Iterator)} are pulled only while the socket is writable, so a generator
- * of a million messages never sits in memory at once.
+ * <p>Output: bytes handed to the socket are counted until the kernel takes them (Netty's
+ * outbound buffer plus asockio's backlog). A send that would take the count beyond
+ * {@code limits.maxQueuedOutputBytes} fails with {@code OUTPUT_FULL}.
  */
-public final class Connection {
+public final class Connection implements OutboundQueue.Owner, InboundFlow.Sink {
 
   private static final Logger LOG = Logger.getLogger(Connection.class.getName());
-  /** Messages pulled from an iterator are written in batches of about this size. */
-  static final int PUMP_BATCH_BYTES = 64 * 1024;
+  static final String IDLE_STAGE = "asockio-idle";
 
   /** Where a connection is in its life. */
   public enum State { HANDSHAKE, OPEN, CLOSED }
@@ -71,303 +69,131 @@ public final class Connection {
     void lost(Connection connection, String cause);
   }
 
+  private static final DialOutcome ACCEPTED = new DialOutcome() {
+    @Override
+    public void opened(Connection connection) {
+    }
+
+    @Override
+    public void refused(Connection connection, String reason) {
+    }
+
+    @Override
+    public void lost(Connection connection, String cause) {
+    }
+  };
+
   private final GateServices services;
   private final GateConfig gate;
   private final int instance;
-  private final NetSocketInternal socket;
-  private final ContextInternal context;
+  private final Channel channel;
+  private final Context context;
   private final Limits limits;
-  private final String remoteAddress;
-  private final FrameDecoder decoder;
+  private final PeerFacts peer;
+  private final GuardLease lease;
+  private final DialOutcome dial;
+  private final String via;
+  private final OutboundQueue out;
+  private final InboundFlow in;
+  private final Lending lending = new Lending();
 
-  private State state;
-  private boolean framedOutput;
+  private State state = State.HANDSHAKE;
   private ClientRecord<Connection> client;
   private ConnectionHandler handler;
-  private long handshakeTimer = -1;
   private String closeCause;
-
-  // Dialled connections only: the name to bind on OK, whom to tell, and whether the handshake was reported.
-  private String dialledName;
-  private DialOutcome dialOutcome;
-  private boolean dialReported;
-
-  // Output goes straight to the Netty channel (one flush per read, or at once outside a read):
-  // Vert.x's per-write promise and queue would cost more than the rest of the data path.
-  // backlogBytes: framed bytes waiting in the backlog; Netty counts what it holds itself.
-  // framed bytes waiting in the backlog. The backlog holds Buffers (already framed) and
-  // Producers; it is non-empty only while a producer is in front.
-  private long backlogBytes;
-  private final io.netty.channel.ChannelHandlerContext chctx;
-  private boolean delivering;
-  private boolean unflushed;
-  private boolean emptyScheduled;
-  private long writeSeq;
-  private long completedSeq;
-  private boolean wantsDrained;
-  // Whether the handler takes borrowed read buffers (ConnectionHandler.readsInPlace).
-  private boolean readsInPlace;
-  private boolean resumeOnEmpty;
-  private final ArrayDeque<Object> backlog = new ArrayDeque<>();
+  private boolean closing;
   private boolean closeAfterFlush;
+  private boolean resumeOnEmpty;
+  private boolean wantsDrained;
+  private boolean readsInPlace;
 
-  // Input flow: reading pauses while the application asks for it or a streamed message waits for demand.
-  private boolean pausedByApp;
-  private boolean pausedByStream;
-  private MessageStream activeStream;
-
-  /** A message sent from a stream: header first, then the body piped with back-pressure. */
-  private final class StreamSend {
-    final ReadStream<Buffer> source;
-    final long length;
-    final Promise<Void> done;
-    long sent;
-    boolean started;
-    boolean paused;
-
-    StreamSend(ReadStream<Buffer> source, long length, Promise<Void> done) {
-      this.source = source;
-      this.length = length;
-      this.done = done;
-    }
-
-    void start() {
-      started = true;
-      write(FrameEncoder.header(length));
-      source.exceptionHandler(err -> onLoop(() -> abort("the source failed: " + err.getMessage())));
-      source.endHandler(v -> onLoop(this::onEnd));
-      source.handler(chunk -> onLoop(() -> onChunk(chunk)));
-      source.resume();
-    }
-
-    private void onChunk(Buffer chunk) {
-      if (backlog.peek() != this || state != State.OPEN) {
-        return;
-      }
-      sent += chunk.length();
-      if (Long.compareUnsigned(sent, length) > 0) {
-        abort("the source ran over the declared length of " + Frames.unsigned(length) + " bytes");
-        return;
-      }
-      write(chunk);
-      if (!chctx.channel().isWritable() && !paused) {
-        paused = true;
-        source.pause();
-      }
-    }
-
-    private void onEnd() {
-      if (backlog.peek() != this || state != State.OPEN) {
-        return;
-      }
-      if (sent != length) {
-        abort("the source ended after " + Frames.unsigned(sent) + " of " + Frames.unsigned(length) + " bytes");
-        return;
-      }
-      backlog.poll();
-      done.tryComplete();
-      pump();
-    }
-
-    // The peer is mid-frame: the connection cannot be reused.
-    private void abort(String reason) {
-      if (backlog.peek() == this) {
-        backlog.poll();
-      }
-      done.tryFail(new SendException(SendException.Reason.NOT_CONNECTED, "streamed send to " + name() + " failed: "
-          + reason + "; connection closed"));
-      LOG.warning(() -> "closing " + describe() + ": streamed send failed: " + reason);
-      services.count("closed.stream send failed");
-      closeNow("streamed send failed: " + reason);
-    }
-  }
-
-  private static final class Producer {
-    final Iterator<Buffer> source;
-    final Promise<Void> done;
-
-    Producer(Iterator<Buffer> source, Promise<Void> done) {
-      this.source = source;
-      this.done = done;
-    }
-  }
-
-  // Accepted connections: the gate's bounds, the peer's facts for access rules, idle tracking.
-  private GateGuard guard;
-  private boolean admitted;
-  private boolean pendingHandshake;
-  private final String addressKey;
-  private final byte[] addressBytes;
-  private String certificateCn;
-  private List<String> certificateSans = List.of();
-  private final Set<Connection> live;
-  private long lastActivity = System.nanoTime();
-
-  Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context) {
-    this(services, gate, instance, socket, context, null);
-  }
-
-  Connection(GateServices services, GateConfig gate, int instance, NetSocketInternal socket, ContextInternal context,
-             Set<Connection> live) {
-    this.live = live;
+  private Connection(GateServices services, GateConfig gate, int instance, Channel channel, Context context,
+                     PeerFacts peer, GuardLease lease, DialOutcome dial, String via) {
     this.services = services;
     this.gate = gate;
     this.instance = instance;
-    this.socket = socket;
+    this.channel = channel;
     this.context = context;
     this.limits = services.config().limits();
-    this.remoteAddress = String.valueOf(socket.remoteAddress());
-    this.chctx = socket.channelHandlerContext();
-    io.vertx.core.net.SocketAddress remote = socket.remoteAddress();
-    this.addressKey = remote == null || remote.isDomainSocket() ? null : remote.hostAddress();
-    this.addressBytes = addressKey == null ? null : Cidr.numeric(addressKey);
-    this.framedOutput = gate.mode() == GateConfig.Mode.FRAMED;
-    this.decoder = framedOutput ? new FrameDecoder(limits.maxKeywordLength(), new Decoding()) : null;
-  }
-
-  /** Accepted socket: installs the handlers; must run on the socket's context, in its connect callback. */
-  void start() {
-    guard = services.guard(gate);
-    String overLimit = guard.tryAccept(addressKey, decoder != null);
-    if (overLimit != null) {
-      // Refused before any other work: a flood costs one check and one close per connection.
-      state = State.CLOSED;
-      services.count("refused." + overLimit);
-      services.logRefusal(overLimit, () -> "refused " + describe() + ": " + overLimit);
-      if (decoder != null) {
-        socket.end(FrameEncoder.refusal(overLimit));
-      } else {
-        socket.close();
-      }
-      return;
-    }
-    admitted = true;
-    pendingHandshake = decoder != null;
-    readPeerCertificate();
-    installSocketHandlers();
-    if (live != null) {
-      live.add(this);
-    }
-    if (decoder == null) {
-      AccessRules.Decision decision = services.access().decide(peer(null));
-      if (!decision.allowed()) {
-        deny(null, decision);
-        socket.close();
-        return;
-      }
-      client = services.registry().anonymous(this);
-      open();
-    } else {
-      startHandshakeTimer();
-    }
-    socket.messageHandler(this::onRead);
-  }
-
-  private void readPeerCertificate() {
-    if (!socket.isSsl()) {
-      return;
-    }
-    try {
-      List<java.security.cert.Certificate> chain = socket.peerCertificates();
-      if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate) {
-        X509Certificate cert = (X509Certificate) chain.get(0);
-        certificateCn = Certificates.commonName(cert);
-        certificateSans = Certificates.subjectAlternativeNames(cert);
-      }
-    } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
-      // no client certificate: rules asking for one do not match
-    }
-  }
-
-  private Peer peer(String keyword) {
-    return new Peer(keyword, gate.transportName(), gate.name(), addressBytes, certificateCn, certificateSans);
-  }
-
-  private void deny(String keyword, AccessRules.Decision decision) {
-    services.count("denied." + decision.rule());
-    LOG.info(() -> "access denied to " + (keyword == null ? "anonymous peer" : "\"" + Keywords.printable(keyword) + "\"")
-        + " from " + remoteAddress + " via gate " + gate.name() + " by " + decision.rule()
-        + (certificateCn != null ? " (certificate CN " + Keywords.printable(certificateCn) + ")" : ""));
-  }
-
-  private void endHandshake() {
-    if (pendingHandshake) {
-      pendingHandshake = false;
-      guard.handshakeDone();
-    }
-  }
-
-  /** Closes the connection when nothing went in or out for {@code idleNanos}; called by its gate instance. */
-  void checkIdle(long now, long idleNanos) {
-    if (state != State.CLOSED && now - lastActivity > idleNanos) {
-      services.count("closed.idle timeout");
-      LOG.fine(() -> "closing " + describe() + ": idle");
-      if (state == State.HANDSHAKE && decoder != null) {
-        refuse("idle timeout");
-      } else {
-        closeHere("idle timeout");
-      }
-    }
-  }
-
-  /** The peer's verified client certificate CN, or null. */
-  public String certificateCn() {
-    return certificateCn;
+    this.peer = peer;
+    this.lease = lease;
+    this.dial = dial;
+    this.via = via;
+    this.out = new OutboundQueue(this, gate.mode() == GateConfig.Mode.FRAMED);
+    this.in = new InboundFlow(this, this);
   }
 
   /**
-   * Dialled socket (client role): sends {@code keyword} (framed links) and waits for the
+   * An accepted socket: checks the gate's bounds, then installs the pipeline (handshake for
+   * framed gates; access rules and the open connection at once for raw ones). Runs on the
+   * socket's context, in its connect callback, so that no byte arrives before the stages.
+   */
+  static void accept(GateServices services, GateConfig gate, int instance, NetSocket socket, Context context) {
+    ChannelHandlerContext vertx = VertxChannels.handlerContext(socket);
+    PeerFacts peer = PeerFacts.of(socket);
+    boolean framed = gate.mode() == GateConfig.Mode.FRAMED;
+    GateGuard guard = services.guard(gate);
+    Refusal overLimit = guard.tryAccept(peer.addressKey(), framed);
+    GuardLease lease = overLimit == null ? new GuardLease(guard, peer.addressKey(), framed) : GuardLease.NONE;
+    Connection c = new Connection(services, gate, instance, vertx.channel(), context, peer, lease, ACCEPTED, "gate");
+    ChannelPipeline pipeline = vertx.pipeline();
+    String before = vertx.name();
+    long idleMs = gate.limits().idleTimeoutMs();
+    if (idleMs > 0 && overLimit == null) {
+      pipeline.addBefore(before, IDLE_STAGE, new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
+    }
+    pipeline.addBefore(before, OutboundQueue.NAME, c.out);
+    if (overLimit != null) {
+      // Refused before any other work: a flood costs one check and one close per connection.
+      c.state = State.CLOSED;
+      services.count(overLimit.counter());
+      services.logRefusal(overLimit.text(), () -> "refused " + c.describe() + ": " + overLimit.text());
+      if (framed) {
+        c.out.sendFrame(FrameEncoder.refusal(c.out.alloc(), overLimit.text()));
+      }
+      c.out.closeAfterWrites();
+      return;
+    }
+    if (framed) {
+      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(c.limits.maxKeywordLength(), c.out.alloc()));
+      pipeline.addBefore(before, ServerHandshake.NAME, new ServerHandshake(c, services, peer, lease));
+    }
+    pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
+    if (!framed) {
+      io.asockio.security.AccessRules.Decision decision = services.access().decide(peer.peer(null, gate.transportName(), gate.name()));
+      if (!decision.allowed()) {
+        services.denied(null, decision, c);
+        c.closeCause = "refused: " + decision.reason();
+        c.out.closeNow();
+        return;
+      }
+      c.open(services.registry().anonymous(c));
+    }
+  }
+
+  /**
+   * A dialled socket (client role): sends {@code keyword} (framed links) and waits for the
    * answer; binds the connection to {@code name} in the registry once open. Must run on the
    * socket's context, in its connect callback.
    */
-  public static Connection dialled(GateServices services, GateConfig link, NetSocketInternal socket,
-                                   ContextInternal context, String name, Buffer keyword, DialOutcome outcome) {
-    Connection c = new Connection(services, link, 0, socket, context);
-    c.dialledName = name;
-    c.dialOutcome = outcome;
-    c.installSocketHandlers();
-    c.socket.messageHandler(c::onRead);
-    if (c.decoder == null) {
-      c.bindDialled();
-    } else {
-      c.startHandshakeTimer();
-      c.socket.write(FrameEncoder.frame(keyword));
+  public static Connection dialled(GateServices services, GateConfig link, NetSocket socket, Context context,
+                                   String name, byte[] keyword, DialOutcome outcome) {
+    ChannelHandlerContext vertx = VertxChannels.handlerContext(socket);
+    Connection c = new Connection(services, link, 0, vertx.channel(), context,
+        PeerFacts.of(String.valueOf(socket.remoteAddress())), GuardLease.NONE, outcome, "link");
+    ChannelPipeline pipeline = vertx.pipeline();
+    String before = vertx.name();
+    pipeline.addBefore(before, OutboundQueue.NAME, c.out);
+    boolean framed = link.mode() == GateConfig.Mode.FRAMED;
+    if (framed) {
+      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(c.limits.maxKeywordLength(), c.out.alloc()));
+      pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, name, keyword, c.limits.handshakeTimeoutMs()));
+    }
+    pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
+    if (!framed) {
+      c.bindDialled(name);
     }
     return c;
-  }
-
-  private void installSocketHandlers() {
-    state = State.HANDSHAKE;
-    // Our writes bypass Vert.x's queue, so Vert.x's drain handler is not ours to rely on:
-    // hear Netty's writability changes directly.
-    chctx.pipeline().addFirst("asockio-writability", new io.netty.channel.ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelWritabilityChanged(io.netty.channel.ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-          onLoop(Connection.this::pump);
-        }
-        ctx.fireChannelWritabilityChanged();
-      }
-    });
-    socket.closeHandler(v -> onClosed());
-    socket.exceptionHandler(err -> {
-      if (closeCause == null) {
-        closeCause = "socket error: " + err.getMessage();
-      }
-    });
-  }
-
-  private void startHandshakeTimer() {
-    handshakeTimer = context.owner().setTimer(limits.handshakeTimeoutMs(), id -> {
-      handshakeTimer = -1;
-      if (state == State.HANDSHAKE) {
-        if (dialledName != null) {
-          failDial("no answer to the keyword within " + limits.handshakeTimeoutMs() + " ms");
-        } else {
-          refuse("handshake timeout");
-        }
-      }
-    });
   }
 
   // ---- identity ---------------------------------------------------------------------------
@@ -404,7 +230,12 @@ public final class Connection {
   }
 
   public String remoteAddress() {
-    return remoteAddress;
+    return peer.remoteAddress();
+  }
+
+  /** The peer's verified client certificate CN, or null. */
+  public String certificateCn() {
+    return peer.certificateCn();
   }
 
   public State state() {
@@ -413,11 +244,11 @@ public final class Connection {
 
   /** Whether messages are framed (false on raw gates and after {@link #switchToRaw()}). */
   public boolean isFramed() {
-    return framedOutput;
+    return out.framed();
   }
 
-  /** The event-loop context that owns this connection. */
-  public ContextInternal context() {
+  /** The Vert.x context (event loop) that owns this connection. */
+  public Context context() {
     return context;
   }
 
@@ -430,34 +261,12 @@ public final class Connection {
    * (an empty queue always takes one message).
    */
   public Future<Void> send(Buffer payload) {
-    if (context.inThread()) {
-      SendException refused = offer(payload);
-      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
-    }
-    Promise<Void> promise = context.promise();
-    context.execute(() -> {
-      SendException refused = offer(payload);
-      if (refused == null) {
-        promise.complete();
-      } else {
-        promise.fail(refused);
-      }
-    });
-    return promise.future();
+    return onLoop(() -> offer(payload));
   }
 
   /** Queues several messages in order, as one write; all or none are queued. Thread-safe. */
   public Future<Void> send(List<Buffer> payloads) {
-    Promise<Void> promise = context.promise();
-    onLoop(() -> {
-      SendException refused = offerAll(payloads);
-      if (refused == null) {
-        promise.complete();
-      } else {
-        promise.fail(refused);
-      }
-    });
-    return promise.future();
+    return onLoop(() -> offerAll(payloads));
   }
 
   /**
@@ -468,175 +277,15 @@ public final class Connection {
    * only touched on the connection's event loop.
    */
   public Future<Void> sendAll(Iterator<Buffer> source) {
-    Promise<Void> promise = context.promise();
-    onLoop(() -> {
-      if (state != State.OPEN || closeAfterFlush) {
+    Promise<Void> promise = Promise.promise();
+    run(() -> {
+      if (!acceptsSends()) {
         promise.fail(notConnected());
         return;
       }
-      backlog.add(new Producer(source, promise));
-      pump();
+      out.add(new IteratorSend(source, promise));
     });
     return promise.future();
-  }
-
-  /** On the event loop: queues the message, or says why not. */
-  SendException offer(Buffer payload) {
-    if (state != State.OPEN || closeAfterFlush) {
-      return notConnected();
-    }
-    long size = framedOutput ? Frames.HEADER_SIZE + (long) payload.length() : payload.length();
-    SendException full = checkRoom(size);
-    if (full != null) {
-      return full;
-    }
-    enqueue(framedOutput ? FrameEncoder.frameOwned(payload, chctx.alloc()) : Bytes.owned(payload));
-    return null;
-  }
-
-  private SendException offerAll(List<Buffer> payloads) {
-    if (state != State.OPEN || closeAfterFlush) {
-      return notConnected();
-    }
-    Buffer bytes;
-    if (framedOutput) {
-      bytes = FrameEncoder.frames(payloads);
-    } else {
-      bytes = Buffer.buffer();
-      payloads.forEach(bytes::appendBuffer);
-    }
-    SendException full = checkRoom(bytes.length());
-    if (full != null) {
-      return full;
-    }
-    enqueue(Bytes.owned(bytes));
-    return null;
-  }
-
-  // Takes over {@code bytes}: written now, or held in the backlog (and released if dropped).
-  private void enqueue(io.netty.buffer.ByteBuf bytes) {
-    if (backlog.isEmpty()) {
-      write(bytes);
-    } else {
-      backlogBytes += bytes.readableBytes();
-      backlog.add(bytes);
-    }
-  }
-
-  private void write(Buffer bytes) {
-    write(Bytes.owned(bytes));
-  }
-
-  // Netty releases what it wrote: {@code bytes} must be a reference of our own (Bytes.owned).
-  private void write(io.netty.buffer.ByteBuf bytes) {
-    chctx.write(bytes, chctx.voidPromise());
-    writeSeq++;
-    unflushed = true;
-    if (!delivering) {
-      flush();
-    }
-  }
-
-  // One flush per delivery. When someone needs to know that the output emptied, an empty write
-  // behind the data tells when all of it reached the kernel; otherwise that costs nothing.
-  private void flush() {
-    if (!unflushed) {
-      return;
-    }
-    unflushed = false;
-    if (tracksCompletion()) {
-      trackCompletion();
-    }
-    chctx.flush();
-    if (live != null) {
-      lastActivity = System.nanoTime();
-    }
-  }
-
-  private boolean tracksCompletion() {
-    return wantsDrained || closeAfterFlush || resumeOnEmpty || !backlog.isEmpty();
-  }
-
-  private void trackCompletion() {
-    long seq = writeSeq;
-    io.netty.channel.ChannelPromise done = chctx.newPromise();
-    done.addListener(f -> {
-      completedSeq = Math.max(completedSeq, seq);
-      if (outputIdle()) {
-        scheduleOutputEmpty();
-      }
-    });
-    chctx.write(io.netty.buffer.Unpooled.EMPTY_BUFFER, done);
-  }
-
-  /** Whether everything written so far reached the kernel and nothing waits in the backlog. */
-  private boolean outputIdle() {
-    return completedSeq == writeSeq && backlog.isEmpty() && !unflushed;
-  }
-
-  // Deferred to its own task: a handler that sends from onDrained must not recurse without end.
-  private void scheduleOutputEmpty() {
-    if (!emptyScheduled) {
-      emptyScheduled = true;
-      context.runOnContext(v -> {
-        emptyScheduled = false;
-        if (outputIdle() && state == State.OPEN) {
-          onOutputEmpty();
-        }
-      });
-    }
-  }
-
-  private long nettyPendingBytes() {
-    io.netty.channel.ChannelOutboundBuffer out = chctx.channel().unsafe().outboundBuffer();
-    return out == null ? 0 : out.totalPendingWriteBytes();
-  }
-
-  // Every read, straight from Netty's pooled buffer (no Vert.x copy): to the decoder (framed) or
-  // the handler (raw); what the handler writes is flushed once. The read is ours to release:
-  // what outlives this call was retained or copied on the way.
-  private void onRead(Object message) {
-    if (!(message instanceof io.netty.buffer.ByteBuf)) {
-      io.netty.util.ReferenceCountUtil.release(message);
-      return;
-    }
-    io.netty.buffer.ByteBuf read = (io.netty.buffer.ByteBuf) message;
-    if (state == State.CLOSED) {
-      // Reads Vert.x held while we were paused, handed over by onClosed() to be freed.
-      read.release();
-      return;
-    }
-    if (live != null) {
-      lastActivity = System.nanoTime();
-    }
-    delivering = true;
-    try {
-      Buffer data = Bytes.wrap(read);
-      if (decoder == null) {
-        onRawData(data);
-      } else {
-        decoder.feed(data);
-      }
-    } finally {
-      read.release();
-      delivering = false;
-      flush();
-    }
-  }
-
-  /** Runs a delivery to the handler; what it writes is flushed once, when it returns. */
-  private void deliver(Runnable delivery) {
-    if (delivering) {
-      delivery.run();
-      return;
-    }
-    delivering = true;
-    try {
-      delivery.run();
-    } finally {
-      delivering = false;
-      flush();
-    }
   }
 
   /**
@@ -647,101 +296,65 @@ public final class Connection {
    * Framed connections only. Thread-safe.
    */
   public Future<Void> sendStream(ReadStream<Buffer> source, long length) {
-    Promise<Void> promise = context.promise();
+    Promise<Void> promise = Promise.promise();
     source.pause();
-    onLoop(() -> {
-      if (state != State.OPEN || closeAfterFlush) {
+    run(() -> {
+      if (!acceptsSends()) {
         promise.fail(notConnected());
-        return;
-      }
-      if (!framedOutput) {
+      } else if (!out.framed()) {
         promise.fail(new IllegalStateException("sendStream needs a framed connection; on a raw one pipe the bytes with send"));
-        return;
+      } else {
+        out.add(new StreamSend(source, length, promise));
       }
-      backlog.add(new StreamSend(source, length, promise));
-      pump();
     });
     return promise.future();
   }
 
-  // Moves the backlog to the socket while it is writable; called on drain and on new producers.
-  private void pump() {
-    while (!backlog.isEmpty() && chctx.channel().isWritable() && state == State.OPEN) {
-      Object head = backlog.peek();
-      if (head instanceof StreamSend) {
-        StreamSend send = (StreamSend) head;
-        if (!send.started) {
-          send.start();
-        } else if (send.paused) {
-          send.paused = false;
-          send.source.resume();
-        }
-        return; // the stream drives itself; everything else waits behind it
-      }
-      if (head instanceof io.netty.buffer.ByteBuf) {
-        backlog.poll();
-        backlogBytes -= ((io.netty.buffer.ByteBuf) head).readableBytes();
-        write((io.netty.buffer.ByteBuf) head);
-        continue;
-      }
-      Producer producer = (Producer) head;
-      // Small messages are coalesced into one write of up to PUMP_BATCH_BYTES.
-      Buffer batch = null;
-      try {
-        while (producer.source.hasNext()) {
-          Buffer next = producer.source.next();
-          if (batch == null) {
-            batch = Buffer.buffer(Math.min(PUMP_BATCH_BYTES, next.length() + 8) + 16);
-          }
-          if (framedOutput) {
-            batch.appendLongLE(next.length());
-          }
-          batch.appendBuffer(next);
-          if (batch.length() >= PUMP_BATCH_BYTES) {
-            break;
-          }
-        }
-        if (batch == null) {
-          backlog.poll();
-          producer.done.tryComplete();
-          continue;
-        }
-      } catch (RuntimeException e) {
-        backlog.poll();
-        LOG.log(Level.WARNING, "message source for " + describe() + " failed; the rest of it is dropped", e);
-        producer.done.tryFail(e);
-        if (batch != null) {
-          write(batch);
-        }
-        continue;
-      }
-      write(batch);
+  private Future<Void> onLoop(java.util.function.Supplier<SendException> offer) {
+    if (channel.eventLoop().inEventLoop()) {
+      SendException refused = offer.get();
+      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
     }
-    if (outputIdle() && state == State.OPEN) {
-      scheduleOutputEmpty();
-    }
+    Promise<Void> promise = Promise.promise();
+    context.runOnContext(v -> {
+      SendException refused = offer.get();
+      if (refused == null) {
+        promise.complete();
+      } else {
+        promise.fail(refused);
+      }
+    });
+    return promise.future();
   }
 
-  private void onOutputEmpty() {
-    if (resumeOnEmpty) {
-      resumeOnEmpty = false;
-      pausedByApp = false;
-      updateReading();
+  /** On the event loop: queues the message, or says why not. */
+  SendException offer(Buffer payload) {
+    if (!acceptsSends()) {
+      return notConnected();
     }
-    if (closeAfterFlush) {
-      closeHere("closed after flush");
-    } else if (state == State.OPEN) {
-      guarded(() -> handler.onDrained(this));
+    SendException full = checkRoom(out.wireSize(payload));
+    if (full != null) {
+      return full;
     }
+    out.send(payload);
+    return null;
   }
 
-  private SendException notConnected() {
-    return new SendException(SendException.Reason.NOT_CONNECTED, "client " + name() + " is not connected");
+  private SendException offerAll(List<Buffer> payloads) {
+    if (!acceptsSends()) {
+      return notConnected();
+    }
+    SendException full = checkRoom(out.wireSize(payloads));
+    if (full != null) {
+      return full;
+    }
+    out.send(payloads);
+    return null;
   }
 
   private SendException checkRoom(long bytes) {
     // An empty queue takes any one message, so a message up to maxMessageSize can always go.
-    long queuedBytes = queuedOutputBytes();
+    long queuedBytes = out.queuedBytes();
     if (queuedBytes > 0 && queuedBytes + bytes > limits.maxQueuedOutputBytes()) {
       services.count("send.output full");
       return new SendException(SendException.Reason.OUTPUT_FULL, "client " + name() + " has " + queuedBytes
@@ -751,14 +364,25 @@ public final class Connection {
     return null;
   }
 
+  private SendException notConnected() {
+    return new SendException(SendException.Reason.NOT_CONNECTED, "client " + name() + " is not connected");
+  }
+
   /** Bytes queued for this client and not yet taken by the kernel. Event loop only. */
   public long queuedOutputBytes() {
-    return nettyPendingBytes() + backlogBytes;
+    return out.queuedBytes();
   }
 
   /** Whether the socket's write queue is above its high-water mark (time to stop producing). Event loop only. */
   public boolean isOutputFull() {
-    return !chctx.channel().isWritable() || !backlog.isEmpty();
+    return out.isFull();
+  }
+
+  /** Used by {@link GateServices#flushOffline}: writes queued-while-offline messages first. */
+  void sendOffline(List<Buffer> messages) {
+    if (!messages.isEmpty()) {
+      out.send(messages);
+    }
   }
 
   // ---- input flow -------------------------------------------------------------------------
@@ -768,10 +392,7 @@ public final class Connection {
    * returns (the rest of the current read is held) until {@link #resumeReading()}. Thread-safe.
    */
   public void pauseReading() {
-    onLoop(() -> {
-      pausedByApp = true;
-      updateReading();
-    });
+    run(in::pause);
   }
 
   /**
@@ -779,115 +400,64 @@ public final class Connection {
    * simplest back-pressure for a handler that answers what it reads. Thread-safe.
    */
   public void pauseReadingUntilDrained() {
-    onLoop(() -> {
-      pausedByApp = true;
+    run(() -> {
+      in.pause();
       resumeOnEmpty = true;
-      updateReading();
-      if (!unflushed) {
-        trackCompletion();
-        chctx.flush();
-      }
+      out.flushTracked();
     });
   }
 
   /** Reads again after {@link #pauseReading()}. Thread-safe. */
   public void resumeReading() {
-    onLoop(() -> {
-      pausedByApp = false;
-      updateReading();
-    });
-  }
-
-  private boolean socketPaused;
-
-  // Paused means: no more callbacks (the decoder holds the rest of the current read) and no more reads.
-  private void updateReading() {
-    if (decoder != null) {
-      if (pausedByApp || pausedByStream) {
-        decoder.suspend();
-      } else if (decoder.isSuspended() && state == State.OPEN) {
-        deliver(decoder::resume);
-      }
-    }
-    // Decided after the held input was delivered: its handler may have paused again.
-    boolean pause = pausedByApp || pausedByStream;
-    if (pause != socketPaused && state != State.CLOSED) {
-      socketPaused = pause;
-      if (pause) {
-        socket.pause();
-      } else {
-        socket.resume();
-      }
-    }
+    run(() -> out.batch(in::resume));
   }
 
   /** Whether reading from the socket is paused (by the application, a stream's demand or a drain wait). Event loop only. */
   public boolean isReadingPaused() {
-    return socketPaused;
+    return !in.isReading();
   }
 
-  /** Bytes received but not delivered yet, held by the decoder while reading is paused. Event loop only. */
+  /** Bytes received but not delivered yet, held while reading is paused. Event loop only. */
   public long heldInputBytes() {
-    return decoder == null ? 0 : decoder.heldBytes();
-  }
-
-  /** Called by a {@link MessageStream} after each delivery: holds the decoder while it waits for demand. */
-  void streamProgress(MessageStream stream) {
-    if (stream != activeStream) {
-      return;
-    }
-    if (stream.isFinished()) {
-      activeStream = null;
-    }
-    boolean blocked = activeStream != null && stream.blocked();
-    if (blocked != pausedByStream || blocked) {
-      pausedByStream = blocked;
-      updateReading();
-    } else if (decoder.isSuspended() && !pausedByApp && state == State.OPEN) {
-      deliver(decoder::resume);
-    }
+    return in.heldBytes();
   }
 
   /**
    * Stops framing, in both directions: from now on bytes are delivered as they come and
-   * sends go out as they are. Bytes already received but not yet delivered as a frame are
+   * sends go out as they are. Bytes already received but not yet decoded as a frame are
    * delivered raw. Thread-safe; a no-op on raw connections.
    */
   public void switchToRaw() {
-    onLoop(() -> {
-      if (decoder == null || decoder.isRaw() || state != State.OPEN) {
+    run(() -> {
+      FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
+      if (decoder == null || !out.framed() || state != State.OPEN) {
         return;
       }
-      framedOutput = false;
-      decoder.switchToRaw(this::onRawData);
+      out.framed(false);
+      decoder.switchToRaw();
     });
   }
 
   // ---- closing ----------------------------------------------------------------------------
 
-  /** Closes the connection; output queued on the socket is still flushed. Thread-safe. */
+  /** Closes the connection once the output already queued reached the kernel; lazy and streamed sends fail. Thread-safe. */
   public void close(String reason) {
-    onLoop(() -> closeHere(reason));
+    run(() -> closeGracefully(reason));
   }
 
   /** Closes at once and drops the output not yet written. Thread-safe. */
   public void closeNow(String reason) {
-    onLoop(() -> {
+    run(() -> {
       if (state == State.CLOSED) {
         return;
       }
       if (closeCause == null) {
         closeCause = reason;
       }
-      failBacklog();
-      if (decoder != null) {
-        decoder.stop();
-      }
-      // Vert.x's own close waits for pending writes; closing from its handler's context goes
-      // straight to the transport, and SO_LINGER 0 drops what the kernel still holds (RST).
-      io.netty.channel.ChannelHandlerContext ctx = socket.channelHandlerContext();
-      ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
-      ctx.close();
+      closing = true;
+      out.failBacklog(this::notConnected);
+      stopDecoder();
+      out.closeNow();
     });
   }
 
@@ -896,187 +466,120 @@ public final class Connection {
    * out, then closes. Thread-safe.
    */
   public void closeAfterFlush() {
-    onLoop(() -> {
-      if (state == State.CLOSED) {
+    run(() -> {
+      if (state == State.CLOSED || closing) {
         return;
       }
       closeAfterFlush = true;
-      if (state == State.OPEN && !outputIdle() && !unflushed) {
-        trackCompletion(); // completions may not have been tracked so far
-        chctx.flush();
-      }
-      if (state != State.OPEN || outputIdle()) {
-        closeHere("closed after flush");
+      if (state != State.OPEN || out.isIdle()) {
+        closeGracefully("closed after flush");
+      } else {
+        out.flushTracked(); // completions may not have been tracked so far
       }
     });
   }
 
-  private void closeHere(String reason) {
-    if (state == State.CLOSED) {
+  private void closeGracefully(String reason) {
+    if (state == State.CLOSED || closing) {
       return;
     }
     if (closeCause == null) {
       closeCause = reason;
     }
+    closing = true;
+    out.failBacklog(this::notConnected);
+    stopDecoder();
+    out.closeAfterWrites();
+  }
+
+  private void stopDecoder() {
+    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
     if (decoder != null) {
       decoder.stop();
     }
-    socket.close();
   }
 
-  private void failBacklog() {
-    while (!backlog.isEmpty()) {
-      Object item = backlog.poll();
-      if (item instanceof io.netty.buffer.ByteBuf) {
-        ((io.netty.buffer.ByteBuf) item).release();
-      } else if (item instanceof Producer) {
-        ((Producer) item).done.tryFail(notConnected());
-      } else if (item instanceof StreamSend) {
-        ((StreamSend) item).done.tryFail(notConnected());
-      }
-    }
-  }
+  // ---- from the pipeline stages -----------------------------------------------------------
 
-  private void onLoop(Runnable action) {
-    if (context.inThread()) {
-      action.run();
+  /** Runs {@code work} on the event loop, in this connection's Vert.x context. */
+  void run(Runnable work) {
+    if (channel.eventLoop().inEventLoop()) {
+      work.run();
     } else {
-      context.execute(action);
+      context.runOnContext(v -> work.run());
     }
   }
 
-  // ---- handshake and delivery -------------------------------------------------------------
-
-  private final class Decoding implements FrameDecoder.Listener {
-
-    @Override
-    public void onMessage(Buffer payload) {
-      if (state == State.OPEN) {
-        toHandler(payload);
-      } else if (state == State.HANDSHAKE) {
-        if (dialledName != null) {
-          onAnswer(payload);
-        } else {
-          onKeyword(payload);
-        }
-      }
-    }
-
-    @Override
-    public boolean onOversizedFrame(long length) {
-      if (state == State.HANDSHAKE) {
-        if (dialledName != null) {
-          failDial("answer too long (" + Frames.unsigned(length) + " bytes)");
-        } else {
-          refuse("keyword too long");
-        }
-      } else if (state == State.OPEN) {
-        if (handler.streamThreshold() >= 0) {
-          MessageStream stream = new MessageStream(Connection.this, length);
-          activeStream = stream;
-          services.count("streams.received");
-          guarded(() -> handler.onStream(Connection.this, stream));
-          return state == State.OPEN;
-        }
-        LOG.warning(() -> "closing " + describe() + ": a message of " + Frames.unsigned(length)
-            + " bytes exceeds limits.maxMessageSize (" + limits.maxMessageSize() + ")");
-        services.count("closed.message too long");
-        closeHere("message too long");
-      }
-      return false;
-    }
-
-    @Override
-    public void onFrameChunk(Buffer chunk) {
-      if (activeStream != null) {
-        activeStream.push(Bytes.heapCopy(chunk)); // stream consumers queue chunks: they get their own
-      }
-    }
-
-    @Override
-    public void onFrameEnd() {
-      if (activeStream != null) {
-        activeStream.pushEnd();
-      }
-    }
+  /** Runs {@code callback} (already on the event loop) as a task of this connection's Vert.x context. */
+  @Override
+  public void inContext(Runnable callback) {
+    VertxChannels.dispatch(context, callback);
   }
 
-  private void onKeyword(Buffer keyword) {
-    if (keyword.length() == 0) {
-      refuse("empty keyword");
-      return;
-    }
-    String name = Keywords.decode(keyword);
-    if (name == null) {
-      refuse("keyword is not valid UTF-8");
-      return;
-    }
-    AccessRules.Decision decision = services.access().decide(peer(name));
-    if (!decision.allowed()) {
-      deny(name, decision);
-      refuse(decision.reason());
-      return;
-    }
-    Policies policies = services.config().policies();
-    ClientRegistry.Admission<Connection> admission = services.registry().admit(name, this,
-        policies.unexpected() == Policies.Unexpected.ACCEPT, policies.takeover() == Policies.Takeover.REPLACE);
-    if (!admission.accepted()) {
-      refuse(admission.refusal());
-      return;
-    }
-    cancelHandshakeTimer();
-    endHandshake();
-    client = admission.record();
-    socket.write(FrameEncoder.frame(Frames.OK));
+  OutboundQueue out() {
+    return out;
+  }
+
+  /** The server handshake admitted the keyword: OK goes out, the name is bound, the connection opens. */
+  void admitted(ClientRegistry.Admission<Connection> admission) {
+    out.sendFrame(FrameEncoder.frame(out.alloc(), Frames.OK));
+    out.flush(); // now: the handler's "output empty" is about its own output, not about OK
     if (admission.replaced() != null) {
       services.count("takeover");
       LOG.info(() -> "taken over by " + describe());
       admission.replaced().close("taken over by a new connection");
       observe(() -> services.observer().takenOver(this, admission.replaced()));
     }
-    open();
+    open(admission.record());
   }
 
-  private void onAnswer(Buffer answer) {
-    if (Frames.isOk(answer)) {
-      cancelHandshakeTimer();
-      bindDialled();
+  /** The server handshake refused the peer: one ERR frame, then close. */
+  void refuse(Refusal refusal, String text) {
+    if (state != State.HANDSHAKE) {
       return;
     }
-    String reason = Frames.refusalReason(answer);
-    failDial(reason != null ? reason : "unexpected answer to the keyword (" + answer.length() + " bytes, not OK)");
+    state = State.CLOSED; // never opened: nothing to release but the socket
+    String reason = text == null ? refusal.text() : text;
+    services.count(refusal.counter());
+    services.logRefusal(reason, () -> "refused " + describe() + ": " + reason);
+    observe(() -> services.observer().refused(this, reason));
+    closeCause = "refused: " + reason;
+    stopDecoder();
+    out.sendFrame(FrameEncoder.refusal(out.alloc(), reason));
+    out.closeAfterWrites();
   }
 
-  private void bindDialled() {
-    ClientRegistry.Admission<Connection> admission = services.registry().admit(dialledName, this, true, true);
-    client = admission.record();
+  /** A dialled connection was answered OK (or is raw): it takes its link's name. */
+  void bindDialled(String name) {
+    ClientRegistry.Admission<Connection> admission = services.registry().admit(name, this, true, true);
     if (admission.replaced() != null) {
       admission.replaced().close("replaced by a new outgoing connection");
     }
-    open();
+    open(admission.record());
     if (state == State.OPEN) {
-      dialReported = true;
-      dialOutcome.opened(this);
+      dial.opened(this);
     }
   }
 
-  private void failDial(String reason) {
-    cancelHandshakeTimer();
+  /** A dialled connection's handshake failed: the link hears why, the socket closes. */
+  void dialRefused(String reason) {
     closeCause = "refused: " + reason;
-    decoder.stop();
-    socket.close();
-    if (!dialReported) {
-      dialReported = true;
-      dialOutcome.refused(this, reason);
+    stopDecoder();
+    dial.refused(this, reason);
+    if (state != State.CLOSED) {
+      closing = true;
+      out.closeNow();
     }
   }
 
-  private void open() {
+  private void open(ClientRecord<Connection> record) {
+    client = record;
     state = State.OPEN;
     services.count("opened");
     handler = services.handlerFor(client, gate);
     wantsDrained = handler.wantsDrained();
     readsInPlace = handler.readsInPlace();
+    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
     if (decoder != null) {
       long threshold = handler.streamThreshold();
       decoder.limit(threshold >= 0 ? Math.min(threshold, limits.maxMessageSize()) : limits.maxMessageSize());
@@ -1088,99 +591,151 @@ public final class Connection {
     }
   }
 
-  private void onRawData(Buffer chunk) {
-    if (state == State.OPEN) {
-      toHandler(chunk);
+  /** An event from the pipeline for the handler (a message, a chunk, a stream's start or end). */
+  void onInbound(Object event) {
+    in.onEvent(event);
+  }
+
+  /** Nothing went in or out for {@code idleTimeoutMs}. */
+  void onIdle() {
+    services.count("closed.idle timeout");
+    LOG.fine(() -> "closing " + describe() + ": idle");
+    closeGracefully("idle timeout");
+  }
+
+  void onSocketError(Throwable err) {
+    if (closeCause == null) {
+      closeCause = "socket error: " + err.getMessage();
     }
+    LOG.fine(() -> "socket error on " + describe() + ": " + err);
+    closing = true;
+    out.closeNow();
   }
 
-  // A message or raw chunk borrowed from a read: lent as is to a handler that reads in place, copied otherwise.
-  private void toHandler(Buffer borrowed) {
-    Buffer delivered = readsInPlace ? borrowed : Bytes.heapCopy(borrowed);
-    guarded(() -> handler.onMessage(this, delivered));
-  }
-
-  private void refuse(String reason) {
-    if (state != State.HANDSHAKE) {
-      return;
-    }
-    cancelHandshakeTimer();
-    endHandshake();
-    services.count("refused." + reason);
-    services.logRefusal(reason, () -> "refused " + describe() + ": " + reason);
-    observe(() -> services.observer().refused(this, reason));
-    closeCause = "refused: " + reason;
-    decoder.stop();
-    socket.end(FrameEncoder.refusal(reason));
-  }
-
-  private void onClosed() {
+  /** The channel closed: everything this connection holds is given back, then everyone is told. */
+  void onClosed() {
     State was = state;
     state = State.CLOSED;
-    if (admitted) {
-      admitted = false;
-      endHandshake();
-      guard.release(addressKey);
-      if (live != null) {
-        live.remove(this);
-      }
-    }
-    cancelHandshakeTimer();
-    if (decoder != null) {
-      decoder.stop();
-    }
-    if (socketPaused) {
-      // While paused, Vert.x queues pooled reads and does not free them when the channel
-      // closes: resuming hands them to onRead(), which frees them now that we are CLOSED.
-      socketPaused = false;
-      socket.resume();
-    }
-    failBacklog();
+    lease.release();
+    stopDecoder();
     String cause = closeCause == null ? "closed by peer" : closeCause;
-    if (activeStream != null) {
-      MessageStream stream = activeStream;
-      activeStream = null;
-      try {
-        stream.fail("connection lost (" + cause + ")");
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "stream handler of " + describe() + " failed", e);
-      }
-    }
-    if (dialledName != null && !dialReported) {
-      dialReported = true;
-      dialOutcome.refused(this, "closed by the server before answering");
+    out.failBacklog(this::notConnected);
+    try {
+      in.close(cause);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "stream handler of " + describe() + " failed", e);
     }
     if (client != null) {
       services.registry().release(client, this);
     }
     if (was == State.OPEN) {
       observe(() -> services.observer().closed(this, cause));
-    }
-    if (was == State.OPEN && handler != null) {
       services.count("closed");
       try {
         handler.onClosed(this, cause);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "handler of " + describe() + " failed in onClosed", e);
       }
-    }
-    if (dialledName != null && was == State.OPEN) {
-      dialOutcome.lost(this, cause);
+      dial.lost(this, cause);
     }
   }
+
+  // ---- OutboundQueue.Owner and InboundFlow.Sink -------------------------------------------
+
+  /** Open and not closing: input is delivered and queued output moves. */
+  @Override
+  public boolean isOpen() {
+    return state == State.OPEN && !closing;
+  }
+
+  /** Takes new sends: open, and not draining towards a close. */
+  private boolean acceptsSends() {
+    return isOpen() && !closeAfterFlush;
+  }
+
+  @Override
+  public boolean wantsOutputEmpty() {
+    return wantsDrained || closeAfterFlush || resumeOnEmpty;
+  }
+
+  @Override
+  public void onOutputEmpty() {
+    if (resumeOnEmpty) {
+      resumeOnEmpty = false;
+      out.batch(in::resume);
+    }
+    if (closeAfterFlush) {
+      closeAfterFlush = false;
+      closeGracefully("closed after flush");
+    } else if (state == State.OPEN && !closing) {
+      out.batch(() -> guarded(() -> handler.onDrained(this)));
+    }
+  }
+
+  @Override
+  public void onStreamSendFailed(String reason) {
+    LOG.warning(() -> "closing " + describe() + ": streamed send failed: " + reason);
+    services.count("closed.stream send failed");
+    closeNow("streamed send failed: " + reason);
+  }
+
+  @Override
+  public ByteBuf ownedBytes(Buffer payload) {
+    return lending.owned(payload);
+  }
+
+  @Override
+  public void deliverMessage(ByteBuf message) {
+    if (readsInPlace) {
+      try {
+        Buffer lent = lending.lend(message);
+        guarded(() -> handler.onMessage(this, lent));
+      } finally {
+        lending.end();
+        message.release();
+      }
+      return;
+    }
+    Buffer copy;
+    try {
+      copy = VertxBuffers.heapCopy(message);
+    } finally {
+      message.release();
+    }
+    guarded(() -> handler.onMessage(this, copy));
+  }
+
+  @Override
+  public boolean acceptsStreams() {
+    return handler.streamThreshold() >= 0;
+  }
+
+  @Override
+  public void refuseOversized(long length) {
+    LOG.warning(() -> "closing " + describe() + ": a message of " + Frames.unsigned(length)
+        + " bytes exceeds limits.maxMessageSize (" + limits.maxMessageSize() + ")");
+    services.count("closed.message too long");
+    closeGracefully("message too long");
+  }
+
+  @Override
+  public void openStream(MessageStream stream) {
+    services.count("streams.received");
+    guarded(() -> handler.onStream(this, stream));
+  }
+
+  @Override
+  public void reading(boolean on) {
+    channel.config().setAutoRead(on);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
 
   private void observe(Runnable call) {
     try {
       call.run();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "connection observer failed for " + describe(), e);
-    }
-  }
-
-  private void cancelHandshakeTimer() {
-    if (handshakeTimer != -1) {
-      context.owner().cancelTimer(handshakeTimer);
-      handshakeTimer = -1;
     }
   }
 
@@ -1191,34 +746,20 @@ public final class Connection {
     } catch (RuntimeException | StackOverflowError e) {
       LOG.log(Level.WARNING, "handler of " + describe() + " failed; closing the connection", e);
       services.count("closed.handler failed");
-      closeHere("handler failed: " + e);
+      closeGracefully("handler failed: " + e);
     }
   }
 
   /** For logs: {@code client#3 "alice" via gate tcp from 127.0.0.1:41234}. */
+  @Override
   public String describe() {
     ClientRecord<Connection> c = client;
     String who = c == null ? "peer" : "client#" + c.id() + " \"" + Keywords.printable(c.name()) + "\"";
-    return who + (dialledName != null ? " via link " : " via gate ") + gate.name()
-        + " from " + remoteAddress;
+    return who + " via " + via + " " + gate.name() + " from " + peer.remoteAddress();
   }
 
   @Override
   public String toString() {
     return describe();
   }
-
-  /** Used by {@link GateServices#flushOffline}: writes queued-while-offline messages first. */
-  void sendOffline(List<Buffer> messages) {
-    if (!messages.isEmpty()) {
-      enqueue(Bytes.owned(framedOutput ? FrameEncoder.frames(messages) : concat(messages)));
-    }
-  }
-
-  private static Buffer concat(List<Buffer> parts) {
-    Buffer out = Buffer.buffer();
-    parts.forEach(out::appendBuffer);
-    return out;
-  }
-
 }

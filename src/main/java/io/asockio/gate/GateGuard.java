@@ -5,6 +5,7 @@ import io.asockio.config.GateLimits;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The bounds of one gate, shared by its verticle instances: connections at once (in all and
@@ -14,40 +15,45 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class GateGuard {
 
-  static final String TOO_MANY_CONNECTIONS = "too many connections";
-  static final String TOO_MANY_FROM_ADDRESS = "too many connections from this address";
-  static final String TOO_MANY_HANDSHAKES = "too many pending handshakes";
-  static final String ACCEPT_RATE = "too many new connections";
+  private static final double NANOS_PER_SECOND = 1e9;
 
   private final GateLimits limits;
+  private final LongSupplier nanoClock;
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger pendingHandshakes = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
   private double tokens;
-  private long lastRefill = System.nanoTime();
+  private long lastRefill;
 
   GateGuard(GateLimits limits) {
-    this.limits = limits;
-    this.tokens = limits.acceptRatePerSecond();
+    this(limits, System::nanoTime);
   }
 
-  /** Admits a new connection, or says why not. {@code address} may be null (Unix sockets). */
-  String tryAccept(String address, boolean handshake) {
+  /** {@code nanoClock}: monotonic time for the accept rate (injected by tests). */
+  GateGuard(GateLimits limits, LongSupplier nanoClock) {
+    this.limits = limits;
+    this.nanoClock = nanoClock;
+    this.tokens = limits.acceptRatePerSecond();
+    this.lastRefill = nanoClock.getAsLong();
+  }
+
+  /**
+   * Admits a new connection, or says why not. {@code address} may be null (Unix sockets);
+   * {@code handshake}: the connection starts with a handshake (framed gates).
+   */
+  Refusal tryAccept(String address, boolean handshake) {
     if (limits.acceptRatePerSecond() > 0 && !takeToken()) {
-      return ACCEPT_RATE;
+      return Refusal.ACCEPT_RATE;
     }
-    if (limits.maxConnections() > 0 && connections.incrementAndGet() > limits.maxConnections()) {
+    if (connections.incrementAndGet() > limits.maxConnections() && limits.maxConnections() > 0) {
       connections.decrementAndGet();
-      return TOO_MANY_CONNECTIONS;
-    } else if (limits.maxConnections() <= 0) {
-      connections.incrementAndGet();
+      return Refusal.TOO_MANY_CONNECTIONS;
     }
-    if (handshake && limits.maxPendingHandshakes() > 0 && pendingHandshakes.incrementAndGet() > limits.maxPendingHandshakes()) {
+    if (handshake && pendingHandshakes.incrementAndGet() > limits.maxPendingHandshakes()
+        && limits.maxPendingHandshakes() > 0) {
       pendingHandshakes.decrementAndGet();
       connections.decrementAndGet();
-      return TOO_MANY_HANDSHAKES;
-    } else if (handshake && limits.maxPendingHandshakes() <= 0) {
-      pendingHandshakes.incrementAndGet();
+      return Refusal.TOO_MANY_HANDSHAKES;
     }
     if (address != null && limits.maxConnectionsPerAddress() > 0) {
       AtomicInteger n = perAddress.computeIfAbsent(address, a -> new AtomicInteger());
@@ -56,7 +62,7 @@ final class GateGuard {
         if (handshake) {
           pendingHandshakes.decrementAndGet();
         }
-        return TOO_MANY_FROM_ADDRESS;
+        return Refusal.TOO_MANY_FROM_ADDRESS;
       }
     }
     return null;
@@ -83,10 +89,15 @@ final class GateGuard {
     return pendingHandshakes.get();
   }
 
+  /** Addresses holding at least one connection (per-address limits only). */
+  int trackedAddresses() {
+    return perAddress.size();
+  }
+
   private synchronized boolean takeToken() {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     int rate = limits.acceptRatePerSecond();
-    tokens = Math.min(rate, tokens + (now - lastRefill) * rate / 1e9);
+    tokens = Math.min(rate, tokens + (now - lastRefill) * rate / NANOS_PER_SECOND);
     lastRefill = now;
     if (tokens >= 1) {
       tokens -= 1;

@@ -87,6 +87,14 @@ public final class GateServices {
     }
   }
 
+  /** An access rule denied a peer ({@code keyword} null: an anonymous one): counted and logged. */
+  void denied(String keyword, AccessRules.Decision decision, Connection connection) {
+    count("denied." + decision.rule());
+    LOG.info(() -> "access denied to " + (keyword == null ? "anonymous peer" : "\"" + Keywords.printable(keyword) + "\"")
+        + " from " + connection.remoteAddress() + " via gate " + connection.gate().name() + " by " + decision.rule()
+        + (connection.certificateCn() != null ? " (certificate CN " + Keywords.printable(connection.certificateCn()) + ")" : ""));
+  }
+
   public AsockioConfig config() {
     return config;
   }

@@ -3,8 +3,6 @@ package io.asockio.gate;
 import io.asockio.config.GateConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
@@ -21,8 +19,6 @@ public final class GateVerticle extends VerticleBase {
   private final int instance;
   private final SocketAddress address;
   private NetServer server;
-  // This instance's connections, for the idle scan (all on this verticle's event loop).
-  private final java.util.Set<Connection> live = new java.util.HashSet<>();
 
   /**
    * @param address where to listen (for port 0 a {@link SocketAddress#sharedRandomPort}, so
@@ -44,21 +40,9 @@ public final class GateVerticle extends VerticleBase {
     if (gate.tls() != null) {
       TlsOptions.apply(options, gate.tls());
     }
-    long idleMs = gate.limits().idleTimeoutMs();
     server = vertx.createNetServer(options);
-    server.connectHandler(socket -> {
-      // Handlers are set right here, on the socket's context: bytes are never lost.
-      Connection connection = new Connection(services, gate, instance, (NetSocketInternal) socket,
-          (ContextInternal) vertx.getOrCreateContext(), idleMs > 0 ? live : null);
-      connection.start();
-    });
-    if (idleMs > 0) {
-      long idleNanos = idleMs * 1_000_000L;
-      vertx.setPeriodic(Math.max(50, idleMs / 4), id -> {
-        long now = System.nanoTime();
-        new java.util.ArrayList<>(live).forEach(c -> c.checkIdle(now, idleNanos));
-      });
-    }
+    // The stages go in right here, on the socket's context, before any byte can arrive.
+    server.connectHandler(socket -> Connection.accept(services, gate, instance, socket, context));
     return server.listen(address).onSuccess(s -> {
       if (gate.transport() == GateConfig.Transport.TCP) {
         services.boundPort(gate.name(), s.actualPort());

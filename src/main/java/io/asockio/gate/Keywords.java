@@ -1,6 +1,6 @@
 package io.asockio.gate;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -14,12 +14,12 @@ final class Keywords {
   }
 
   /** The keyword as a name, or null when its bytes are not valid UTF-8. */
-  static String decode(Buffer keyword) {
+  static String decode(ByteBuf keyword) {
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(keyword.getBytes())).toString();
+          .decode(ByteBuffer.wrap(io.netty.buffer.ByteBufUtil.getBytes(keyword))).toString();
     } catch (CharacterCodingException e) {
       return null;
     }

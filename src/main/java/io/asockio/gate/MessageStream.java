@@ -27,6 +27,7 @@ public final class MessageStream implements ReadStream<Buffer> {
   }
 
   private final Connection connection;
+  private final InboundFlow flow;
   private final long length;
   private long received;
   private long delivered;
@@ -42,8 +43,9 @@ public final class MessageStream implements ReadStream<Buffer> {
   private boolean finished;
   private boolean draining;
 
-  MessageStream(Connection connection, long length) {
+  MessageStream(Connection connection, InboundFlow flow, long length) {
     this.connection = connection;
+    this.flow = flow;
     this.length = length;
   }
 
@@ -109,9 +111,16 @@ public final class MessageStream implements ReadStream<Buffer> {
 
   // ---- fed by the connection ----------------------------------------------------------------
 
-  void push(Buffer chunk) {
-    received += chunk.length();
-    pending.add(chunk);
+  // Consumers queue chunks (demand, pipes): each gets a heap copy of its own.
+  void push(io.netty.buffer.ByteBuf chunk) {
+    Buffer copy;
+    try {
+      copy = io.asockio.impl.vertx.VertxBuffers.heapCopy(chunk);
+    } finally {
+      chunk.release();
+    }
+    received += copy.length();
+    pending.add(copy);
     drain();
   }
 
@@ -170,6 +179,6 @@ public final class MessageStream implements ReadStream<Buffer> {
     } finally {
       draining = false;
     }
-    connection.streamProgress(this);
+    flow.streamProgress(this);
   }
 }

@@ -10,7 +10,9 @@ public final class SendException extends RuntimeException {
     /** The client is known but has no open connection. */
     NOT_CONNECTED,
     /** The connection's queued output would exceed {@code limits.maxQueuedOutputBytes}. */
-    OUTPUT_FULL
+    OUTPUT_FULL,
+    /** A streamed send's source failed, ended short of its declared length or ran over it. */
+    SOURCE_FAILED
   }
 
   private final Reason reason;

@@ -130,7 +130,7 @@ class InlineProcessorTest {
       connection.resumeReading();
       Await.until("the second message", () -> received.size() == 2);
       assertTrue(Await.onContext(connection.context(), connection::isReadingPaused), "paused again by the handler");
-      assertEquals(FrameClient.frame("3").length, (long) Await.onContext(connection.context(), connection::heldInputBytes));
+      assertEquals(1L, (long) Await.onContext(connection.context(), connection::heldInputBytes), "message 3 waits, decoded");
 
       connection.resumeReading();
       Await.until("the third message", () -> received.size() == 3);

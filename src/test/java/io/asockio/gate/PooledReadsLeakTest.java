@@ -210,11 +210,10 @@ class PooledReadsLeakTest {
   }
 
   /**
-   * Reads that arrive while a connection is paused wait in Vert.x's own queue, which does
-   * not free them when the channel closes: the connection must. The second write is read
-   * after the pause (it is sent only once the pause happened) and before the end of stream
-   * (TCP keeps the order), so it always lands in that queue. One small write: from eight
-   * queued reads on, Vert.x stops reading the socket and would not see the end of stream.
+   * Reads that arrive while a connection is paused are held by the connection (the rest of
+   * the read that paused it, and what the kernel hands over before reading stops); it must
+   * free them when the channel closes. The second write is read after the pause (it is sent
+   * only once the pause happened) and before the end of stream (TCP keeps the order).
    */
   @Test
   void readsQueuedWhilePausedAreReleasedWhenThePeerLeaves() throws Exception {

@@ -9,6 +9,7 @@ import io.asockio.impl.vertx.VertxChannels;
 import io.asockio.registry.ClientKind;
 import io.asockio.registry.ClientRecord;
 import io.asockio.registry.ClientRegistry;
+import io.asockio.security.AccessRules;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -130,14 +131,17 @@ public final class Connection implements OutboundQueue.Owner, InboundFlow.Sink {
    */
   static void accept(GateServices services, GateConfig gate, int instance, NetSocket socket, Context context) {
     ChannelHandlerContext vertx = VertxChannels.handlerContext(socket);
-    PeerFacts peer = PeerFacts.of(socket);
+    accept(services, gate, instance, vertx.pipeline(), vertx.name(), context, PeerFacts.of(socket));
+  }
+
+  /** Installs an accepted connection's stages in {@code pipeline}, in front of the handler named {@code before}. */
+  static Connection accept(GateServices services, GateConfig gate, int instance, ChannelPipeline pipeline, String before,
+                           Context context, PeerFacts peer) {
     boolean framed = gate.mode() == GateConfig.Mode.FRAMED;
     GateGuard guard = services.guard(gate);
     Refusal overLimit = guard.tryAccept(peer.addressKey(), framed);
     GuardLease lease = overLimit == null ? new GuardLease(guard, peer.addressKey(), framed) : GuardLease.NONE;
-    Connection c = new Connection(services, gate, instance, vertx.channel(), context, peer, lease, ACCEPTED, "gate");
-    ChannelPipeline pipeline = vertx.pipeline();
-    String before = vertx.name();
+    Connection c = new Connection(services, gate, instance, pipeline.channel(), context, peer, lease, ACCEPTED, "gate");
     long idleMs = gate.limits().idleTimeoutMs();
     if (idleMs > 0 && overLimit == null) {
       pipeline.addBefore(before, IDLE_STAGE, new IdleStateHandler(0, 0, idleMs, TimeUnit.MILLISECONDS));
@@ -152,7 +156,7 @@ public final class Connection implements OutboundQueue.Owner, InboundFlow.Sink {
         c.out.sendFrame(FrameEncoder.refusal(c.out.alloc(), overLimit.text()));
       }
       c.out.closeAfterWrites();
-      return;
+      return c;
     }
     if (framed) {
       pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(c.limits.maxKeywordLength(), c.out.alloc()));
@@ -160,15 +164,16 @@ public final class Connection implements OutboundQueue.Owner, InboundFlow.Sink {
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
     if (!framed) {
-      io.asockio.security.AccessRules.Decision decision = services.access().decide(peer.peer(null, gate.transportName(), gate.name()));
+      AccessRules.Decision decision = services.access().decide(peer.peer(null, gate.transportName(), gate.name()));
       if (!decision.allowed()) {
         services.denied(null, decision, c);
         c.closeCause = "refused: " + decision.reason();
         c.out.closeNow();
-        return;
+        return c;
       }
       c.open(services.registry().anonymous(c));
     }
+    return c;
   }
 
   /**
@@ -179,10 +184,14 @@ public final class Connection implements OutboundQueue.Owner, InboundFlow.Sink {
   public static Connection dialled(GateServices services, GateConfig link, NetSocket socket, Context context,
                                    String name, byte[] keyword, DialOutcome outcome) {
     ChannelHandlerContext vertx = VertxChannels.handlerContext(socket);
-    Connection c = new Connection(services, link, 0, vertx.channel(), context,
-        PeerFacts.of(String.valueOf(socket.remoteAddress())), GuardLease.NONE, outcome, "link");
-    ChannelPipeline pipeline = vertx.pipeline();
-    String before = vertx.name();
+    return dialled(services, link, vertx.pipeline(), vertx.name(), context, PeerFacts.of(String.valueOf(socket.remoteAddress())),
+        name, keyword, outcome);
+  }
+
+  /** Installs a dialled connection's stages in {@code pipeline}, in front of the handler named {@code before}. */
+  static Connection dialled(GateServices services, GateConfig link, ChannelPipeline pipeline, String before, Context context,
+                            PeerFacts peer, String name, byte[] keyword, DialOutcome outcome) {
+    Connection c = new Connection(services, link, 0, pipeline.channel(), context, peer, GuardLease.NONE, outcome, "link");
     pipeline.addBefore(before, OutboundQueue.NAME, c.out);
     boolean framed = link.mode() == GateConfig.Mode.FRAMED;
     if (framed) {

@@ -6,6 +6,7 @@
 // inline: one InlineProcessor per connection, called on the connection's event loop.
 // plain:  one ordinary thread polls ioIteration(), reads and answers.
 import io.asockio.api.Asockio;
+import io.asockio.api.CloseReason;
 import io.asockio.api.InlineProcessor;
 import io.asockio.api.IoCore;
 import io.asockio.api.IoIterationResult;
@@ -35,7 +36,7 @@ public class EchoServer {
     }
 
     @Override
-    protected void onConnectionLost(String cause) {
+    protected void onConnectionLost(CloseReason cause) {
       System.out.println(name() + " left: " + cause);
     }
   }

@@ -167,7 +167,7 @@ public class HttpServer {
 
     // The parser copies the partial request it keeps, so it can read the socket's buffer in place.
     @Override
-    protected boolean readsInPlace() {
+    public boolean readsInPlace() {
       return true;
     }
 

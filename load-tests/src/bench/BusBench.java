@@ -2,12 +2,10 @@ package bench;
 
 import io.asockio.api.Asockio;
 import io.asockio.api.BusAddresses;
-import io.asockio.cluster.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ClusterConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
-import io.asockio.gate.BufferCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -48,7 +46,7 @@ public final class BusBench {
       port = Integer.parseInt(args[3]);
       AsockioConfig config = AsockioConfig.of().withCluster(new ClusterConfig(true, args[4], "127.0.0.1", 5701,
           List.of("127.0.0.1"), 10));
-      vertx = Clustering.vertx(config).await();
+      vertx = Asockio.vertx(config).await();
       node = Asockio.start(vertx, config).await();
     } else {
       vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
@@ -84,7 +82,7 @@ public final class BusBench {
       Thread.onSpinWait();
     }
     Buffer message = Buffer.buffer(new byte[size]);
-    DeliveryOptions zeroCopy = new DeliveryOptions().setCodecName(BufferCodec.NAME);
+    DeliveryOptions zeroCopy = new DeliveryOptions().setCodecName(BusAddresses.CODEC);
     Semaphore window = new Semaphore(WINDOW);
     AtomicLong failures = new AtomicLong();
     long t0 = System.nanoTime();

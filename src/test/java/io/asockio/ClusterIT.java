@@ -2,7 +2,7 @@ package io.asockio;
 
 import io.asockio.api.Asockio;
 import io.asockio.api.BusAddresses;
-import io.asockio.cluster.Clustering;
+import io.asockio.impl.node.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ClusterConfig;
 import io.asockio.config.GateConfig;

@@ -24,6 +24,13 @@ package io.asockio.api;
  */
 public final class BusAddresses {
 
+  /**
+   * The zero-copy codec every node registers: {@code new DeliveryOptions().setCodecName(BusAddresses.CODEC)}
+   * hands a {@code Buffer} to a client on the same node without the copy of the default codec.
+   * Do not modify a buffer after sending it this way.
+   */
+  public static final String CODEC = "asockio.buffer";
+
   public static final String CLIENT_PREFIX = "asockio.client.";
   public static final String SEND = "asockio.send";
   public static final String EVENTS = "asockio.events";

@@ -1,9 +1,5 @@
 package io.asockio.api;
 
-import io.asockio.gate.Connection;
-import io.asockio.registry.ClientKind;
-import io.asockio.registry.ClientRecord;
-
 /**
  * A snapshot of one client.
  *
@@ -18,13 +14,4 @@ import io.asockio.registry.ClientRecord;
  */
 public record ClientInfo(long id, String name, ClientKind kind, boolean connected, String gate, String transport,
                          String remoteAddress, int instance) {
-
-  static ClientInfo of(ClientRecord<Connection> record) {
-    Connection c = record.connection();
-    if (c == null) {
-      return new ClientInfo(record.id(), record.name(), record.kind(), false, null, null, null, -1);
-    }
-    return new ClientInfo(record.id(), record.name(), record.kind(), true, c.gate().name(),
-        c.gate().transportName(), c.remoteAddress(), c.instance());
-  }
 }

@@ -1,10 +1,8 @@
 package io.asockio.api;
 
 import io.asockio.config.GateConfig;
-import io.asockio.gate.Connection;
-import io.asockio.gate.MessageStream;
-import io.asockio.registry.ClientKind;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 
@@ -12,22 +10,41 @@ import java.util.Iterator;
 
 /**
  * The inheritance style: subclass it, override the callbacks, and attach the class to a gate
- * ({@code "processor": "com.example.MyProcessor"} in the gate's config). One instance serves
- * one connection; every callback runs on that connection's event loop, in order, with no
- * hop through the event bus. Never block in a callback.
+ * ({@code "processor": "com.example.MyProcessor"} in the gate's config) or a client. One
+ * instance serves one connection; every callback runs on that connection's event loop, in
+ * order, with no hop through anything. Never block in a callback.
+ *
+ * <p>A processor is a {@link ConnectionHandler} bound to one connection: its callbacks have
+ * the handler's names without the connection parameter ({@link #onConnected()},
+ * {@link #onDataReceived(Buffer)}, {@link #onOutputBuffersAreEmpty()},
+ * {@link #onConnectionLost(CloseReason)}, {@link #onMessageStream(MessageStream)}), and the
+ * connection's operations are at hand as methods.
  *
  * <p>An exception thrown from a callback closes this connection with a logged reason; the
- * server goes on serving everyone else.
- *
- * <p>Subclasses need a public no-argument constructor.
+ * node goes on serving everyone else. Subclasses used from the config need a public
+ * no-argument constructor.
  */
-public abstract class InlineProcessor {
+public abstract class InlineProcessor implements ConnectionHandler {
 
-  private Connection connection;
+  // Whether a processor class overrides onOutputBuffersAreEmpty, computed once per class.
+  private static final ClassValue<Boolean> WANTS_OUTPUT_EMPTY = new ClassValue<>() {
+    @Override
+    protected Boolean computeValue(Class<?> type) {
+      for (Class<?> c = type; c != null && c != InlineProcessor.class; c = c.getSuperclass()) {
+        try {
+          c.getDeclaredMethod("onOutputBuffersAreEmpty");
+          return true;
+        } catch (NoSuchMethodException notHere) {
+          // look in the superclass
+        }
+      }
+      return false;
+    }
+  };
 
-  final void bind(Connection connection) {
-    this.connection = connection;
-  }
+  private ClientConnection connection;
+
+  // ---- callbacks to override ------------------------------------------------------------
 
   /** The client was accepted (named) or connected (raw). */
   protected void onConnected() {
@@ -39,29 +56,8 @@ public abstract class InlineProcessor {
    */
   protected abstract void onDataReceived(Buffer data);
 
-  /**
-   * Return true to receive the read buffer itself in {@link #onDataReceived} instead of a
-   * copy: one copy less per byte received, for processors that answer within the callback
-   * (echo, request/response parsers). Such a buffer is valid only until
-   * {@code onDataReceived} returns: copy what you keep ({@code Buffer.buffer().appendBuffer(data)}).
-   * Sending it, or slices of it, from within the callback is safe. Asked once per connection;
-   * default false.
-   */
-  protected boolean readsInPlace() {
-    return false;
-  }
-
   /** Everything queued for this client was handed to the kernel: produce more. */
   protected void onOutputBuffersAreEmpty() {
-  }
-
-  /**
-   * Messages longer than this many bytes (or than {@code limits.maxMessageSize}) arrive in
-   * {@link #onMessageStream} as streams of chunks; -1 (the default) never streams, and a
-   * message over {@code maxMessageSize} then closes the connection.
-   */
-  protected long streamThreshold() {
-    return -1;
   }
 
   /**
@@ -72,13 +68,70 @@ public abstract class InlineProcessor {
     throw new UnsupportedOperationException(getClass().getName() + " sets streamThreshold() but not onMessageStream");
   }
 
-  /** The connection ended; {@code cause} says why. No callback follows. */
-  protected void onConnectionLost(String cause) {
+  /** The connection ended; {@code reason} says why. No callback follows. */
+  protected void onConnectionLost(CloseReason reason) {
   }
 
   /**
-   * Queues a message to this client. Fails with a {@link io.asockio.gate.SendException}
-   * when the connection is closed or its queued output would exceed the configured cap.
+   * Return true to receive the read buffer itself in {@link #onDataReceived} instead of a
+   * copy: one copy less per byte received, for processors that answer within the callback
+   * (echo, request/response parsers). Such a buffer is valid only until the callback returns:
+   * copy what you keep. Sending it, or slices of it, from within the callback is safe. Asked
+   * once per connection; default false.
+   */
+  @Override
+  public boolean readsInPlace() {
+    return false;
+  }
+
+  /**
+   * Messages longer than this many bytes (or than {@code limits.maxMessageSize}) arrive in
+   * {@link #onMessageStream} as streams of chunks; -1 (the default) never streams, and a
+   * message over {@code maxMessageSize} then closes the connection.
+   */
+  @Override
+  public long streamThreshold() {
+    return -1;
+  }
+
+  // ---- the handler side: binds the connection and calls the callbacks above --------------
+
+  @Override
+  public final void onConnected(ClientConnection connection) {
+    this.connection = connection;
+    onConnected();
+  }
+
+  @Override
+  public final void onDataReceived(ClientConnection connection, Buffer data) {
+    onDataReceived(data);
+  }
+
+  @Override
+  public final boolean wantsOutputBuffersAreEmpty() {
+    return WANTS_OUTPUT_EMPTY.get(getClass());
+  }
+
+  @Override
+  public final void onOutputBuffersAreEmpty(ClientConnection connection) {
+    onOutputBuffersAreEmpty();
+  }
+
+  @Override
+  public final void onMessageStream(ClientConnection connection, MessageStream stream) {
+    onMessageStream(stream);
+  }
+
+  @Override
+  public final void onConnectionLost(ClientConnection connection, CloseReason reason) {
+    onConnectionLost(reason);
+  }
+
+  // ---- the connection's operations ------------------------------------------------------
+
+  /**
+   * Queues a message to this client. Fails with a {@link SendException} when the connection
+   * is closed or its queued output would exceed the configured cap.
    */
   public final Future<Void> send(Buffer message) {
     return connection.send(message);
@@ -92,6 +145,19 @@ public abstract class InlineProcessor {
    */
   public final Future<Void> sendStream(ReadStream<Buffer> source, long length) {
     return connection.sendStream(source, length);
+  }
+
+  /**
+   * Sends the messages of {@code messages} in order, pulling the next one only when the
+   * socket can take it: a generator of a million messages never sits in memory at once.
+   */
+  public final Future<Void> sendAll(Iterable<Buffer> messages) {
+    return connection.sendAll(messages.iterator());
+  }
+
+  /** Like {@link #sendAll(Iterable)}, from an iterator. */
+  public final Future<Void> sendAll(Iterator<Buffer> messages) {
+    return connection.sendAll(messages);
   }
 
   /** Whether the socket's write queue is full: stop producing until {@link #onOutputBuffersAreEmpty()}. */
@@ -116,30 +182,17 @@ public abstract class InlineProcessor {
     connection.resumeReading();
   }
 
-  /**
-   * Sends the messages of {@code messages} in order, pulling the next one only when the
-   * socket can take it: a generator of a million messages never sits in memory at once.
-   */
-  public final Future<Void> sendAll(Iterable<Buffer> messages) {
-    return connection.sendAll(messages.iterator());
-  }
-
-  /** Like {@link #sendAll(Iterable)}, from an iterator. */
-  public final Future<Void> sendAll(Iterator<Buffer> messages) {
-    return connection.sendAll(messages);
-  }
-
-  /** Closes the connection after the output queued so far. */
+  /** Closes once the output queued so far reached the kernel; lazy and streamed sends in progress fail. */
   public final void close() {
-    connection.close("closed by processor");
+    connection.close();
   }
 
   /** Closes at once; output not yet written is dropped. */
   public final void closeNow() {
-    connection.closeNow("closed by processor");
+    connection.closeNow();
   }
 
-  /** Refuses new sends, lets the queued output go out, then closes. */
+  /** Refuses new sends, lets the queued output (lazy senders included) go out, then closes. */
   public final void closeAfterFlush() {
     connection.closeAfterFlush();
   }
@@ -153,8 +206,13 @@ public abstract class InlineProcessor {
   }
 
   /** The connection itself, for what the shortcuts above do not cover. */
-  public final Connection connection() {
+  public final ClientConnection connection() {
     return connection;
+  }
+
+  /** The Vert.x instance this connection runs on (timers, file system, event bus). */
+  public final Vertx vertx() {
+    return connection.context().owner();
   }
 
   public final long id() {
@@ -174,7 +232,7 @@ public abstract class InlineProcessor {
   }
 
   public final String gateName() {
-    return connection.gate().name();
+    return connection.gateName();
   }
 
   public final String remoteAddress() {

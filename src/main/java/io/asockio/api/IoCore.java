@@ -1,9 +1,6 @@
 package io.asockio.api;
 
 import io.asockio.config.AsockioConfig;
-import io.asockio.gate.Connection;
-import io.asockio.gate.ConnectionHandler;
-import io.asockio.registry.ClientKind;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -69,7 +66,7 @@ public final class IoCore implements AutoCloseable {
     final ArrayDeque<Object> messages = new ArrayDeque<>();
     long bytes;
     boolean paused;
-    Connection connection;
+    ClientConnection connection;
   }
 
   private IoCore(AsockioConfig config) {
@@ -79,7 +76,7 @@ public final class IoCore implements AutoCloseable {
   /** Starts a node whose connections without a processor are served through this API. */
   public static Future<IoCore> start(Vertx vertx, AsockioConfig config) {
     IoCore core = new IoCore(config); // exists before the first connection can open
-    return Asockio.start(vertx, config, core.new Handler()).map(node -> {
+    return Asockio.start(vertx, config, core.new Feed()).map(node -> {
       core.node = node;
       return core;
     });
@@ -193,7 +190,7 @@ public final class IoCore implements AutoCloseable {
       return List.of();
     }
     List<Buffer> taken = new ArrayList<>();
-    Connection resume = null;
+    ClientConnection resume = null;
     synchronized (inbox) {
       while (inbox.messages.peek() instanceof Buffer) {
         Buffer b = (Buffer) inbox.messages.poll();
@@ -304,15 +301,15 @@ public final class IoCore implements AutoCloseable {
 
   /** Closes the client's connection at once, dropping output not yet written. */
   public void closeNow(long clientId) {
-    Connection c = node.connection(clientId);
+    ClientConnection c = node.connection(clientId);
     if (c != null) {
-      c.closeNow("closed by the application");
+      c.closeNow();
     }
   }
 
   /** Refuses new sends to the client, lets its queued output go out, then closes. */
   public void closeAfterFlush(long clientId) {
-    Connection c = node.connection(clientId);
+    ClientConnection c = node.connection(clientId);
     if (c != null) {
       c.closeAfterFlush();
     }
@@ -320,7 +317,7 @@ public final class IoCore implements AutoCloseable {
 
   /** Stops framing on the client's connection (both directions); later data arrives raw. */
   public void switchToRaw(long clientId) {
-    Connection c = node.connection(clientId);
+    ClientConnection c = node.connection(clientId);
     if (c != null) {
       c.switchToRaw();
     }
@@ -334,7 +331,7 @@ public final class IoCore implements AutoCloseable {
 
   // ---- the connection handler feeding the sets and inboxes --------------------------------
 
-  private final class Handler implements ConnectionHandler {
+  private final class Feed implements ConnectionHandler {
 
     @Override
     public long streamThreshold() {
@@ -342,7 +339,7 @@ public final class IoCore implements AutoCloseable {
     }
 
     @Override
-    public void onStream(Connection connection, io.asockio.gate.MessageStream stream) {
+    public void onMessageStream(ClientConnection connection, MessageStream stream) {
       Inbox inbox = inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
       StreamInput input = new StreamInput(connection.id(), stream);
       synchronized (inbox) {
@@ -352,7 +349,7 @@ public final class IoCore implements AutoCloseable {
     }
 
     @Override
-    public void onOpen(Connection connection) {
+    public void onConnected(ClientConnection connection) {
       IoCore c = IoCore.this;
       Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
       synchronized (inbox) {
@@ -365,7 +362,7 @@ public final class IoCore implements AutoCloseable {
     }
 
     @Override
-    public void onMessage(Connection connection, Buffer data) {
+    public void onDataReceived(ClientConnection connection, Buffer data) {
       IoCore c = IoCore.this;
       Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
       boolean pause = false;
@@ -384,12 +381,12 @@ public final class IoCore implements AutoCloseable {
     }
 
     @Override
-    public void onDrained(Connection connection) {
+    public void onOutputBuffersAreEmpty(ClientConnection connection) {
       event(Kind.DRAINED, connection.id());
     }
 
     @Override
-    public void onClosed(Connection connection, String cause) {
+    public void onConnectionLost(ClientConnection connection, CloseReason reason) {
       IoCore c = IoCore.this;
       Inbox inbox = c.inboxes.get(connection.id());
       if (inbox != null) {

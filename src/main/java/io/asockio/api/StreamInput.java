@@ -1,6 +1,5 @@
 package io.asockio.api;
 
-import io.asockio.gate.MessageStream;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;

@@ -1,13 +1,14 @@
 package io.asockio.cli;
 
 import io.asockio.api.Asockio;
-import io.asockio.client.ClientLink;
-import io.asockio.client.LinkException;
+import io.asockio.api.ClientConnection;
+import io.asockio.api.ConnectionHandler;
+import io.asockio.api.CloseReason;
+import io.asockio.api.Link;
+import io.asockio.api.LinkException;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
-import io.asockio.gate.Connection;
-import io.asockio.gate.ConnectionHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -122,7 +123,7 @@ public final class ClientCommand {
     CountDownLatch closed = new CountDownLatch(1);
     ConnectionHandler printer = new ConnectionHandler() {
       @Override
-      public void onMessage(Connection connection, Buffer data) {
+      public void onDataReceived(ClientConnection connection, Buffer data) {
         synchronized (out) {
           out.println(data.toString(StandardCharsets.UTF_8));
           out.flush();
@@ -131,14 +132,14 @@ public final class ClientCommand {
       }
 
       @Override
-      public void onClosed(Connection connection, String cause) {
-        lost.compareAndSet(null, cause);
+      public void onConnectionLost(ClientConnection connection, CloseReason reason) {
+        lost.compareAndSet(null, reason.toString());
         closed.countDown();
       }
     };
     try {
       Asockio node = Asockio.start(vertx, AsockioConfig.of(), printer).await();
-      ClientLink clientLink = node.link(link);
+      Link clientLink = node.link(link);
       try {
         clientLink.firstOutcome().await();
       } catch (Throwable t) {

@@ -1,7 +1,7 @@
 package io.asockio.demo;
 
 import io.asockio.api.InlineProcessor;
-import io.asockio.gate.MessageStream;
+import io.asockio.api.MessageStream;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -18,7 +18,7 @@ public class EchoProcessor extends InlineProcessor {
 
   // The echo sends what it reads and keeps nothing: no copy of the input needed.
   @Override
-  protected boolean readsInPlace() {
+  public boolean readsInPlace() {
     return true;
   }
 
@@ -31,7 +31,7 @@ public class EchoProcessor extends InlineProcessor {
   }
 
   @Override
-  protected long streamThreshold() {
+  public long streamThreshold() {
     return STREAM_THRESHOLD;
   }
 

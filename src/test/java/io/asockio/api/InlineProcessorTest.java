@@ -4,7 +4,6 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.config.ClientConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.demo.EchoProcessor;
-import io.asockio.registry.ClientKind;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
@@ -66,7 +65,7 @@ class InlineProcessorTest {
     }
 
     @Override
-    protected void onConnectionLost(String cause) {
+    protected void onConnectionLost(CloseReason cause) {
       events.add("lost " + cause);
     }
   }
@@ -93,7 +92,7 @@ class InlineProcessorTest {
   /** Pauses reading at every message it receives; the test resumes it. */
   static final class OneAtATime extends InlineProcessor {
     final List<String> received;
-    volatile io.asockio.gate.Connection connection;
+    volatile io.asockio.api.ClientConnection connection;
 
     OneAtATime(List<String> received) {
       this.received = received;
@@ -124,7 +123,7 @@ class InlineProcessorTest {
       }
       c.write(three.toByteArray()); // one write: the last two wait in the decoder
       Await.until("the first message", () -> received.size() == 1);
-      io.asockio.gate.Connection connection = processor.connection;
+      io.asockio.api.ClientConnection connection = processor.connection;
       assertTrue(Await.onContext(connection.context(), connection::isReadingPaused));
 
       connection.resumeReading();

@@ -7,7 +7,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
 import io.asockio.config.Policies;
 import io.asockio.demo.EchoProcessor;
-import io.asockio.gate.BufferCodec;
+import io.asockio.impl.bus.BufferCodec;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.vertx.core.Future;
@@ -274,7 +274,7 @@ class EventBusApiTest {
       Await.until("listed", () -> node.directory().lookup("leaving").await() != null);
       node.stop().await();
       node = null;
-      assertEquals(0, io.asockio.registry.ClientDirectory.of(vertx).size().await(), "no record survives the stop");
+      assertEquals(0, io.asockio.api.ClientDirectory.of(vertx).size().await(), "no record survives the stop");
       Await.until("stop event", () -> events.stream().anyMatch(e -> "disconnected".equals(e.getString("type"))
           && "node stopping".equals(e.getString("cause"))));
       assertTrue(c.awaitClosed());

@@ -1,13 +1,15 @@
 package io.asockio.client;
 
+import io.asockio.api.LinkException;
+import io.asockio.api.Link;
 import io.asockio.api.Asockio;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
 import io.asockio.config.Policies;
 import io.asockio.demo.EchoProcessor;
-import io.asockio.gate.SendException;
-import io.asockio.registry.ClientKind;
+import io.asockio.api.SendException;
+import io.asockio.api.ClientKind;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;
@@ -71,9 +73,9 @@ class ClientLinkTest {
     ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
     Asockio node = client.start(AsockioConfig.of(GateConfig.tcp("local", HOST, 0)),
         (connection, data) -> received.add(connection.name() + ":" + data));
-    ClientLink link = node.link(LinkConfig.tcp("upstream", HOST, up.port("tcp")).withKeyword("edge-1"));
+    Link link = node.link(LinkConfig.tcp("upstream", HOST, up.port("tcp")).withKeyword("edge-1"));
     link.firstOutcome().await();
-    assertEquals(ClientLink.Status.OPEN, link.status());
+    assertEquals(Link.Status.OPEN, link.status());
     assertEquals(ClientKind.OUTGOING, node.client("upstream").kind());
     assertTrue(up.client("edge-1").connected(), "the server knows us by our keyword");
 
@@ -87,12 +89,12 @@ class ClientLinkTest {
   void refusalsAreReportedWithTheirReason() throws Exception {
     Asockio up = startEchoServer(0, new Policies(Policies.Unexpected.REFUSE, Policies.Takeover.REPLACE));
     Asockio node = client.start(AsockioConfig.of(GateConfig.tcp("local", HOST, 0)));
-    ClientLink link = node.link(LinkConfig.tcp("upstream", HOST, up.port("tcp")).withKeyword("nobody-knows-me")
+    Link link = node.link(LinkConfig.tcp("upstream", HOST, up.port("tcp")).withKeyword("nobody-knows-me")
         .withReconnect(LinkConfig.Reconnect.OFF));
     LinkException e = linkFailure(assertThrows(Throwable.class, () -> link.firstOutcome().await()));
     assertEquals(LinkException.Kind.REFUSED, e.kind());
     assertTrue(e.getMessage().endsWith("unknown keyword"), e.getMessage());
-    Await.until("link closed for good", () -> link.status() == ClientLink.Status.CLOSED);
+    Await.until("link closed for good", () -> link.status() == Link.Status.CLOSED);
   }
 
   @Test
@@ -102,7 +104,7 @@ class ClientLinkTest {
       port = probe.getLocalPort();
     }
     Asockio node = client.start(AsockioConfig.of(GateConfig.tcp("local", HOST, 0)));
-    ClientLink link = node.link(LinkConfig.tcp("nowhere", HOST, port).withReconnect(LinkConfig.Reconnect.OFF));
+    Link link = node.link(LinkConfig.tcp("nowhere", HOST, port).withReconnect(LinkConfig.Reconnect.OFF));
     LinkException e = linkFailure(assertThrows(Throwable.class, () -> link.firstOutcome().await()));
     assertEquals(LinkException.Kind.UNREACHABLE, e.kind());
     assertTrue(e.getMessage().contains("cannot connect to tcp 127.0.0.1:" + port), e.getMessage());
@@ -117,12 +119,12 @@ class ClientLinkTest {
     ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
     Asockio node = client.start(AsockioConfig.of(GateConfig.tcp("local", HOST, 0)),
         (connection, data) -> received.add(data.toString()));
-    ClientLink link = node.link(LinkConfig.tcp("upstream", HOST, port).withKeyword("edge-1").withReconnect(FAST)
+    Link link = node.link(LinkConfig.tcp("upstream", HOST, port).withKeyword("edge-1").withReconnect(FAST)
         .withOfflineQueueMessages(3));
     link.firstOutcome().await();
 
     up.stop().await();
-    Await.until("link noticed the loss", () -> link.status() != ClientLink.Status.OPEN);
+    Await.until("link noticed the loss", () -> link.status() != Link.Status.OPEN);
     node.send("upstream", Buffer.buffer("q1")).await();
     node.send("upstream", Buffer.buffer("q2")).await();
     node.send("upstream", Buffer.buffer("q3")).await();
@@ -156,7 +158,7 @@ class ClientLinkTest {
     StringBuffer received = new StringBuffer();
     Asockio node = client.start(AsockioConfig.of(GateConfig.tcp("local", HOST, 0)),
         (connection, data) -> received.append(data.toString(StandardCharsets.US_ASCII)));
-    ClientLink link = node.link(LinkConfig.tcp("http", HOST, up.port("raw")).withMode(GateConfig.Mode.RAW));
+    Link link = node.link(LinkConfig.tcp("http", HOST, up.port("raw")).withMode(GateConfig.Mode.RAW));
     link.firstOutcome().await();
     node.send("http", Buffer.buffer("GET / HTTP/1.1\r\n\r\n")).await();
     Await.until("raw echo", () -> received.toString().equals("GET / HTTP/1.1\r\n\r\n"));

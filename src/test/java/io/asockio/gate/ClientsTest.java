@@ -1,5 +1,6 @@
 package io.asockio.gate;
 
+import io.asockio.api.SendException;
 import io.asockio.api.Asockio;
 import io.asockio.api.ClientInfo;
 import io.asockio.config.AsockioConfig;
@@ -7,7 +8,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
 import io.asockio.config.Policies;
 import io.asockio.demo.EchoProcessor;
-import io.asockio.registry.ClientKind;
+import io.asockio.api.ClientKind;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;

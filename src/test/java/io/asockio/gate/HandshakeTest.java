@@ -6,7 +6,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
 import io.asockio.config.Policies;
 import io.asockio.demo.EchoProcessor;
-import io.asockio.registry.ClientKind;
+import io.asockio.api.ClientKind;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.NodeFixture;

@@ -1,5 +1,6 @@
 package io.asockio.gate;
 
+import io.asockio.api.MessageStream;
 import io.asockio.api.Asockio;
 import io.asockio.api.InlineProcessor;
 import io.asockio.config.AsockioConfig;
@@ -47,7 +48,7 @@ class StreamingTest {
     static final AtomicLong MAX_UNDELIVERED = new AtomicLong();
 
     @Override
-    protected long streamThreshold() {
+    public long streamThreshold() {
       return 1024;
     }
 
@@ -107,7 +108,7 @@ class StreamingTest {
     static final AtomicReference<String> ENDED = new AtomicReference<>();
 
     @Override
-    protected long streamThreshold() {
+    public long streamThreshold() {
       return 0;
     }
 
@@ -262,7 +263,7 @@ class StreamingTest {
       Asockio client = clientSide.start(AsockioConfig.of());
       client.gateProcessor("upstream", () -> new InlineProcessor() {
         @Override
-        protected long streamThreshold() {
+        public long streamThreshold() {
           return 4096;
         }
 

@@ -1,8 +1,8 @@
 package io.asockio.security;
 
+import io.asockio.api.Link;
 import io.asockio.api.Asockio;
-import io.asockio.client.ClientLink;
-import io.asockio.client.LinkException;
+import io.asockio.api.LinkException;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.GateConfig;
@@ -105,7 +105,7 @@ class TlsTest {
 
     TlsConfig trusted = TlsConfig.clientTrusting(List.of(TestCerts.caPem()), TlsConfig.HostnameVerification.HTTPS)
         .withKeyCertPkcs12(TestCerts.store("billing"), TestCerts.PASSWORD);
-    ClientLink link = node.link(LinkConfig.tcp("secure", "localhost", port).withKeyword("billing").withTls(trusted)
+    Link link = node.link(LinkConfig.tcp("secure", "localhost", port).withKeyword("billing").withTls(trusted)
         .withReconnect(LinkConfig.Reconnect.OFF));
     link.firstOutcome().await();
     node.send("secure", Buffer.buffer("hello over tls")).await();
@@ -115,14 +115,14 @@ class TlsTest {
     // Server verification is on by default: without the test CA the JVM's trust store refuses it.
     TlsConfig defaultTrust = new TlsConfig(null, null, TestCerts.store("billing"), TestCerts.PASSWORD,
         TlsConfig.ClientAuth.NONE, List.of(), null, null, TlsConfig.HostnameVerification.HTTPS);
-    ClientLink untrusted = node.link(LinkConfig.tcp("untrusted", "localhost", port).withTls(defaultTrust)
+    Link untrusted = node.link(LinkConfig.tcp("untrusted", "localhost", port).withTls(defaultTrust)
         .withReconnect(LinkConfig.Reconnect.OFF));
     Throwable e = assertThrows(Throwable.class, () -> untrusted.firstOutcome().await());
     Throwable cause = e instanceof CompletionException ? e.getCause() : e;
     assertTrue(cause instanceof LinkException, String.valueOf(cause));
 
     // Host name verification: the certificate names localhost and 127.0.0.1, not 127.0.0.2.
-    ClientLink wrongName = node.link(LinkConfig.tcp("wrong-name", "127.0.0.2", port).withTls(trusted)
+    Link wrongName = node.link(LinkConfig.tcp("wrong-name", "127.0.0.2", port).withTls(trusted)
         .withReconnect(LinkConfig.Reconnect.OFF));
     assertThrows(Throwable.class, () -> wrongName.firstOutcome().await());
   }
@@ -138,7 +138,7 @@ class TlsTest {
       c.handshake("worker-1");
       c.sendFrame("pem");
       assertEquals("pem", c.readText());
-      assertEquals("worker-1", node.connectionByName("worker-1").certificateCn(), "the client certificate was read");
+      assertEquals("worker-1", node.connection("worker-1").certificateCn(), "the client certificate was read");
     }
   }
 

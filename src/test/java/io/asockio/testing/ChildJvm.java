@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
 /** A real second JVM running the packaged jar; its output is collected line by line. */
 public final class ChildJvm implements AutoCloseable {
 
+  // Put in the queue when the output ends, so that a wait fails at once when the process died.
+  private static final String END_OF_OUTPUT = new String("end of output");
+
   private final Process process;
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> transcript = new ArrayList<>();
@@ -32,6 +35,7 @@ public final class ChildJvm implements AutoCloseable {
       } catch (IOException ignored) {
         // the process ended
       }
+      lines.add(END_OF_OUTPUT);
     }, "child-jvm-output");
     pump.setDaemon(true);
     pump.start();
@@ -75,6 +79,12 @@ public final class ChildJvm implements AutoCloseable {
     while (true) {
       long left = deadline - System.nanoTime();
       String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
+      if (line == END_OF_OUTPUT) {
+        lines.add(END_OF_OUTPUT); // later waits fail at once too
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("the process ended before a line matching /" + regex + "/; its output:\n"
+            + String.join("\n", transcript) + (process.isAlive() ? "" : "\n(exit code " + process.exitValue() + ")"));
+      }
       if (line == null) {
         throw new AssertionError("no line matching /" + regex + "/ within " + timeout.toSeconds() + " s; output so far:\n"
             + String.join("\n", transcript) + (process.isAlive() ? "" : "\n(process exited " + process.exitValue() + ")"));
@@ -114,6 +124,7 @@ public final class ChildJvm implements AutoCloseable {
   public String output() {
     List<String> rest = new ArrayList<>();
     lines.drainTo(rest);
+    rest.removeIf(line -> line == END_OF_OUTPUT);
     transcript.addAll(rest);
     return String.join("\n", transcript);
   }

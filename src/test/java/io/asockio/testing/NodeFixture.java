@@ -2,7 +2,7 @@ package io.asockio.testing;
 
 import io.asockio.api.Asockio;
 import io.asockio.config.AsockioConfig;
-import io.asockio.gate.ConnectionHandler;
+import io.asockio.api.ConnectionHandler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;

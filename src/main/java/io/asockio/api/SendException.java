@@ -1,0 +1,28 @@
+package io.asockio.api;
+
+/** A message was not queued for a client; {@link #reason()} says why. */
+public final class SendException extends RuntimeException {
+
+  /** Why a send was refused. */
+  public enum Reason {
+    /** No client has this id or name. */
+    UNKNOWN_CLIENT,
+    /** The client is known but has no open connection. */
+    NOT_CONNECTED,
+    /** The connection's queued output would exceed {@code limits.maxQueuedOutputBytes}. */
+    OUTPUT_FULL,
+    /** A streamed send's source failed, ended short of its declared length or ran over it. */
+    SOURCE_FAILED
+  }
+
+  private final Reason reason;
+
+  public SendException(Reason reason, String message) {
+    super(message, null, false, false);
+    this.reason = reason;
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+}

@@ -1,0 +1,89 @@
+package io.asockio.impl.bus;
+
+import io.asockio.api.BusAddresses;
+import io.asockio.api.ClientConnection;
+import io.asockio.api.ClientDirectory;
+import io.asockio.api.CloseReason;
+import io.asockio.impl.core.ConnectionObserver;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps the {@link ClientDirectory} true to this node's open connections and publishes their
+ * life cycles on {@value BusAddresses#EVENTS}: {@code connected}, {@code disconnected} (with
+ * {@code cause}), {@code refused} (with {@code reason}), {@code takeover}.
+ */
+final class DirectoryPublisher implements ConnectionObserver {
+
+  private final EventBus bus;
+  private final ClientDirectory directory;
+  private final String nodeId;
+  private final Map<ClientConnection, JsonObject> records = new ConcurrentHashMap<>();
+
+  DirectoryPublisher(EventBus bus, ClientDirectory directory, String nodeId) {
+    this.bus = bus;
+    this.directory = directory;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public void opened(ClientConnection c) {
+    JsonObject record = new JsonObject().put("name", c.name()).put("id", c.id())
+        .put("kind", c.kind().name().toLowerCase()).put("gate", c.gateName()).put("transport", c.transportName())
+        .put("remote", c.remoteAddress()).put("node", nodeId).put("connectedAt", System.currentTimeMillis());
+    records.put(c, record);
+    directory.publish(record);
+    publish(event("connected", record));
+  }
+
+  @Override
+  public void closed(ClientConnection c, CloseReason reason) {
+    JsonObject record = records.remove(c);
+    if (record != null) {
+      directory.withdraw(record);
+      publish(event("disconnected", record).put("cause", reason.toString()));
+    }
+  }
+
+  @Override
+  public void refused(String gate, String transport, String remoteAddress, String reason) {
+    publish(new JsonObject().put("type", "refused").put("reason", reason).put("gate", gate).put("transport", transport)
+        .put("remote", remoteAddress).put("node", nodeId).put("at", System.currentTimeMillis()));
+  }
+
+  @Override
+  public void takenOver(ClientConnection replacing, ClientConnection replaced) {
+    publish(new JsonObject().put("type", "takeover").put("name", replacing.name()).put("id", replacing.id())
+        .put("gate", replacing.gateName()).put("remote", replacing.remoteAddress())
+        .put("previousRemote", replaced.remoteAddress()).put("node", nodeId).put("at", System.currentTimeMillis()));
+  }
+
+  /** A graceful stop: this node's records go first, each with its {@code disconnected} event. */
+  Future<Void> withdrawAll(String cause) {
+    List<Future<?>> done = new ArrayList<>();
+    records.forEach((connection, record) -> done.add(directory.withdraw(record)
+        .onSuccess(removed -> publish(event("disconnected", record).put("cause", cause)))));
+    records.clear();
+    return Future.join(done).mapEmpty();
+  }
+
+  /** Records of nodes that left the cluster are removed, each with its {@code disconnected} event. */
+  Future<List<JsonObject>> sweepNodesOtherThan(List<String> aliveNodes, String cause) {
+    return directory.removeNodesOtherThan(aliveNodes).onSuccess(removed -> removed.forEach(
+        record -> publish(event("disconnected", record).put("cause", cause))));
+  }
+
+  static JsonObject event(String type, JsonObject record) {
+    return record.copy().put("type", type).put("at", System.currentTimeMillis());
+  }
+
+  private void publish(JsonObject event) {
+    bus.publish(BusAddresses.EVENTS, event);
+  }
+}

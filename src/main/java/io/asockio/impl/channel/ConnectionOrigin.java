@@ -1,0 +1,30 @@
+package io.asockio.impl.channel;
+
+import io.asockio.config.GateConfig;
+import io.asockio.config.LinkConfig;
+
+/**
+ * Where a connection comes from: the gate that accepted it or the link that dialled it, with
+ * what the connection needs to know of it.
+ *
+ * @param via         {@code gate} or {@code link}, for logs
+ * @param name        the gate's or link's name
+ * @param transport   TCP or UNIX
+ * @param transportName {@code tcp}, {@code tls} or {@code unix}
+ * @param framed      framed (handshake and frames) or raw
+ * @param processor   the processor class named in its config, or null
+ * @param idleTimeoutMs close after this long without traffic (0: never)
+ */
+public record ConnectionOrigin(String via, String name, GateConfig.Transport transport, String transportName, boolean framed,
+                               String processor, long idleTimeoutMs) {
+
+  public static ConnectionOrigin gate(GateConfig gate) {
+    return new ConnectionOrigin("gate", gate.name(), gate.transport(), gate.transportName(),
+        gate.mode() == GateConfig.Mode.FRAMED, gate.processor(), gate.limits().idleTimeoutMs());
+  }
+
+  public static ConnectionOrigin link(LinkConfig link) {
+    return new ConnectionOrigin("link", link.name(), link.transport(), link.tls() != null ? "tls" : link.transport().name().toLowerCase(),
+        link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0);
+  }
+}

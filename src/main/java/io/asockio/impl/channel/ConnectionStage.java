@@ -1,0 +1,52 @@
+package io.asockio.impl.channel;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * The last asockio stage of a pipeline, in front of Vert.x's handler: hands what comes in to
+ * its {@link Connection} (messages and stream events to its inbound flow, the end of the
+ * channel, socket errors, idleness). Reads stop here; life-cycle events go on to Vert.x so
+ * that it cleans up its side of the socket.
+ */
+final class ConnectionStage extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "asockio-connection";
+
+  private final ChannelConnection connection;
+
+  ConnectionStage(ChannelConnection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    connection.onInbound(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    // Vert.x read nothing of this loop: nothing for it to complete.
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    connection.onClosed();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    connection.onSocketError(cause);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent) {
+      connection.onIdle();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+}

@@ -1,0 +1,405 @@
+package io.asockio.impl.channel;
+
+import io.asockio.api.SendException;
+import io.asockio.codec.FrameEncoder;
+import io.asockio.codec.Frames;
+import io.asockio.impl.vertx.VertxBuffers;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The one way out of a connection: every byte asockio writes on a channel goes through
+ * here, handshake answers included. Sits near the head of the pipeline, so that it sees the
+ * read loop go by:
+ *
+ * <ul>
+ *   <li><b>One flush per read loop.</b> Writes made while a read loop runs are flushed once,
+ *       at {@code channelReadComplete} (Netty's {@code FlushConsolidationHandler} idiom);
+ *       writes made inside {@link #batch} are flushed when it ends; any other write at once.</li>
+ *   <li><b>A backlog behind the socket.</b> While lazy senders ({@link IteratorSend}) or
+ *       streamed sends ({@link StreamSend}) are in front, later writes wait behind them, so
+ *       order holds; the backlog moves only while the channel is writable.</li>
+ *   <li><b>Completion when asked.</b> When the owner wants to know that the output emptied,
+ *       an empty write with a promise goes behind the data; when it completes, everything
+ *       written before it reached the kernel.</li>
+ * </ul>
+ *
+ * Event loop only.
+ */
+final class OutboundQueue extends ChannelDuplexHandler {
+
+  static final String NAME = "asockio-outbound";
+
+  /** What the queue reports to, and asks of, its connection. */
+  interface Owner {
+    /** Whether sends may still go out (the connection is open and not closing). */
+    boolean isOpen();
+
+    /** Whether someone wants to hear that the output emptied (then completions are tracked). */
+    boolean wantsOutputEmpty();
+
+    /** Everything written reached the kernel and nothing waits in the backlog; called in a task of its own. */
+    void onOutputEmpty();
+
+    /** A streamed send cannot finish: the connection must close now (the peer is left mid-frame). */
+    void onStreamSendFailed(String reason);
+
+    /** A send's bytes, held by a reference Netty may release (a copy, or the payload's own memory). */
+    ByteBuf ownedBytes(Buffer payload);
+
+    /** For logs. */
+    String describe();
+
+    /** Runs a Netty callback in the connection's Vert.x context, where user code may run. */
+    void inContext(Runnable callback);
+  }
+
+  private final Owner owner;
+  private ChannelHandlerContext ctx;
+  private boolean framed;
+  private final ArrayDeque<BacklogEntry> backlog = new ArrayDeque<>();
+  private long backlogBytes;
+  private boolean reading;
+  private int batchDepth;
+  private boolean unflushed;
+  private long writeSeq;
+  private long completedSeq;
+  private boolean emptyScheduled;
+
+  OutboundQueue(Owner owner, boolean framed) {
+    this.owner = owner;
+    this.framed = framed;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  // ---- the read loop and writability ----------------------------------------------------
+
+  // Netty's callbacks enter the connection's Vert.x context here, at the first asockio stage:
+  // once per read (as Vert.x does), and the stages behind run inside it.
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
+    owner.inContext(() -> ctx.fireChannelRead(msg));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    owner.inContext(ctx::fireChannelInactive);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    owner.inContext(() -> ctx.fireUserEventTriggered(evt));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    owner.inContext(() -> ctx.fireExceptionCaught(cause));
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    if (batchDepth == 0) {
+      flush();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    owner.inContext(() -> {
+      if (ctx.channel().isWritable()) {
+        batch(this::pump);
+      }
+      ctx.fireChannelWritabilityChanged();
+    });
+  }
+
+  // ---- writing --------------------------------------------------------------------------
+
+  /** Whether payloads are framed (false on raw connections and after a switch to raw). */
+  boolean framed() {
+    return framed;
+  }
+
+  void framed(boolean on) {
+    framed = on;
+  }
+
+  /** Runs {@code work}; what it writes is flushed once, when it returns (or at the end of the read loop). */
+  void batch(Runnable work) {
+    batchDepth++;
+    try {
+      work.run();
+    } finally {
+      if (--batchDepth == 0 && !reading) {
+        flush();
+      }
+    }
+  }
+
+  /** One message, framed or raw as the connection is; written now or behind the backlog. */
+  void send(Buffer payload) {
+    ByteBuf bytes = owner.ownedBytes(payload);
+    enqueue(framed ? FrameEncoder.frame(ctx.alloc(), bytes) : bytes);
+  }
+
+  /** Several messages in one write. */
+  void send(List<Buffer> payloads) {
+    ByteBuf bytes = ctx.alloc().directBuffer(wireSize(payloads));
+    payloads.forEach(payload -> appendTo(bytes, payload));
+    enqueue(bytes);
+  }
+
+  io.netty.buffer.ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  io.netty.util.concurrent.EventExecutor executor() {
+    return ctx.executor();
+  }
+
+  /** A buffer to gather several messages in (a lazy sender's batch). */
+  ByteBuf allocBatch(int initialCapacity) {
+    return ctx.alloc().directBuffer(initialCapacity);
+  }
+
+  /** Appends one message to a batch, with its header when framed. */
+  void appendTo(ByteBuf batch, Buffer payload) {
+    ByteBuf view = VertxBuffers.view(payload);
+    if (framed) {
+      batch.writeLongLE(view.readableBytes());
+    }
+    batch.writeBytes(view, view.readerIndex(), view.readableBytes());
+  }
+
+  /** The bytes of {@code payload} as a reference Netty may write and release. */
+  ByteBuf owned(Buffer payload) {
+    return owner.ownedBytes(payload);
+  }
+
+  /** Bytes {@code payloads} take on the wire, framed or not. */
+  int wireSize(List<Buffer> payloads) {
+    long n = 0;
+    for (Buffer payload : payloads) {
+      n += (framed ? Frames.HEADER_SIZE : 0) + payload.length();
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("messages of " + n + " bytes in all cannot go in one write; send them one by one");
+    }
+    return (int) n;
+  }
+
+  /** Wire size of one message. */
+  long wireSize(Buffer payload) {
+    return (framed ? Frames.HEADER_SIZE : 0) + (long) payload.length();
+  }
+
+  /** A whole frame built elsewhere (OK, ERR, a keyword): written now or behind the backlog. */
+  void sendFrame(ByteBuf frame) {
+    enqueue(frame);
+  }
+
+  // Takes over {@code bytes}: written now, or held in the backlog (and released if dropped).
+  private void enqueue(ByteBuf bytes) {
+    if (backlog.isEmpty()) {
+      write(bytes);
+    } else {
+      backlogBytes += bytes.readableBytes();
+      backlog.add(new BufferedWrite(bytes));
+    }
+  }
+
+  /** Puts a lazy or streamed sender in the backlog and starts moving it. */
+  void add(BacklogEntry entry) {
+    backlog.add(entry);
+    pump();
+  }
+
+  /** Writes {@code bytes} (a reference of our own: Netty releases it) ahead of the backlog. */
+  void write(ByteBuf bytes) {
+    ctx.write(bytes, ctx.voidPromise());
+    writeSeq++;
+    unflushed = true;
+    if (!reading && batchDepth == 0) {
+      flush();
+    }
+  }
+
+  void flush() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    if (tracksCompletion()) {
+      trackCompletion();
+    }
+    ctx.flush();
+  }
+
+  /** Flushes now and tracks completion even if nothing new was written (for a drain wait or a close after flush). */
+  void flushTracked() {
+    unflushed = false;
+    trackCompletion();
+    ctx.flush();
+  }
+
+  private boolean tracksCompletion() {
+    return owner.wantsOutputEmpty() || !backlog.isEmpty();
+  }
+
+  // An empty write behind the data: its completion says that everything before it reached the kernel.
+  private void trackCompletion() {
+    long seq = writeSeq;
+    ChannelPromise done = ctx.newPromise();
+    done.addListener(f -> {
+      completedSeq = Math.max(completedSeq, seq);
+      if (isIdle()) {
+        scheduleOutputEmpty();
+      }
+    });
+    ctx.write(Unpooled.EMPTY_BUFFER, done);
+  }
+
+  /** Whether everything written so far reached the kernel and nothing waits in the backlog. */
+  boolean isIdle() {
+    return completedSeq == writeSeq && backlog.isEmpty() && !unflushed;
+  }
+
+  // Deferred to its own task: a handler that sends from onOutputEmpty must not recurse without end.
+  private void scheduleOutputEmpty() {
+    if (!emptyScheduled) {
+      emptyScheduled = true;
+      ctx.executor().execute(() -> owner.inContext(() -> {
+        emptyScheduled = false;
+        if (isIdle() && owner.isOpen()) {
+          owner.onOutputEmpty();
+        }
+      }));
+    }
+  }
+
+  /** Bytes queued and not yet taken by the kernel: Netty's pending bytes plus the backlog's buffered ones. */
+  long queuedBytes() {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    return (out == null ? 0 : out.totalPendingWriteBytes()) + backlogBytes;
+  }
+
+  /** Whether the socket's write queue is above its high-water mark or a sender waits in the backlog. */
+  boolean isFull() {
+    return !ctx.channel().isWritable() || !backlog.isEmpty();
+  }
+
+  boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  // ---- the backlog ----------------------------------------------------------------------
+
+  /** Moves the backlog to the socket while it is writable; called on writability and on new entries. */
+  void pump() {
+    while (!backlog.isEmpty() && ctx.channel().isWritable() && owner.isOpen()) {
+      BacklogEntry head = backlog.peek();
+      BacklogEntry.Progress progress = head.pump(this);
+      if (progress == BacklogEntry.Progress.DONE) {
+        backlog.poll();
+        backlogBytes -= head.bufferedBytes();
+      } else if (progress == BacklogEntry.Progress.SELF_DRIVEN) {
+        return; // it calls entryDone when it ends; everything else waits behind it
+      }
+    }
+    if (isIdle() && owner.isOpen()) {
+      scheduleOutputEmpty();
+    }
+  }
+
+  /** A self-driven entry at the head finished: the rest of the backlog may move. */
+  void entryDone(BacklogEntry entry) {
+    if (backlog.peek() == entry) {
+      backlog.poll();
+      backlogBytes -= entry.bufferedBytes();
+      pump();
+    }
+  }
+
+  /** Whether {@code entry} is at the head of the backlog (the one allowed to write). */
+  boolean isHead(BacklogEntry entry) {
+    return backlog.peek() == entry && owner.isOpen();
+  }
+
+  void streamSendFailed(BacklogEntry entry, String reason) {
+    if (backlog.peek() == entry) {
+      backlog.poll();
+    }
+    owner.onStreamSendFailed(reason);
+  }
+
+  /** The connection is closing: fails and releases everything still in the backlog. */
+  void failBacklog(Supplier<SendException> cause) {
+    while (!backlog.isEmpty()) {
+      backlog.poll().fail(cause.get());
+    }
+    backlogBytes = 0;
+  }
+
+  String describe() {
+    return owner.describe();
+  }
+
+  // ---- closing --------------------------------------------------------------------------
+
+  /** Closes once what was written so far reached the kernel. */
+  void closeAfterWrites() {
+    unflushed = false;
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Closes at once, dropping what the kernel still holds (RST). */
+  void closeNow() {
+    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    ctx.close();
+  }
+
+  /** One buffered write waiting behind a sender. */
+  private static final class BufferedWrite implements BacklogEntry {
+    private final ByteBuf bytes;
+    private final int size; // read once: Netty moves the indices as it writes
+
+    BufferedWrite(ByteBuf bytes) {
+      this.bytes = bytes;
+      this.size = bytes.readableBytes();
+    }
+
+    @Override
+    public Progress pump(OutboundQueue out) {
+      out.write(bytes);
+      return Progress.DONE;
+    }
+
+    @Override
+    public long bufferedBytes() {
+      return size;
+    }
+
+    @Override
+    public void fail(SendException cause) {
+      bytes.release();
+    }
+  }
+}

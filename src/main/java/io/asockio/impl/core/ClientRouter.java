@@ -1,0 +1,92 @@
+package io.asockio.impl.core;
+
+import io.asockio.api.ClientConnection;
+import io.asockio.api.SendException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.function.Function;
+
+/**
+ * The one way to send to a client of this node by id or by name: the live connection, or
+ * the offline queue of a declared name, or a {@link SendException} that says which.
+ * {@code Asockio}, {@code IoCore} and the event-bus entry points all send through it.
+ */
+public final class ClientRouter {
+
+  private final ClientRegistry registry;
+
+  public ClientRouter(ClientRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** To the client with this id. */
+  public Future<Void> send(long id, Buffer message) {
+    ClientRecord record = registry.byId(id);
+    return record == null ? unknown("with id " + id) : send(record, message);
+  }
+
+  /** To the client of this name; kept for a declared name that is offline (within its bounds). */
+  public Future<Void> send(String name, Buffer message) {
+    ClientRecord record = registry.byName(name);
+    return record == null ? unknown("named " + name) : send(record, message);
+  }
+
+  /** Runs {@code action} on the live connection of client {@code id}, or fails as a send would. */
+  public Future<Void> withConnection(long id, Function<ClientConnection, Future<Void>> action) {
+    ClientRecord record = registry.byId(id);
+    return withConnection(record, "with id " + id, action);
+  }
+
+  /** Like {@link #withConnection(long, Function)}, by name. */
+  public Future<Void> withConnection(String name, Function<ClientConnection, Future<Void>> action) {
+    return withConnection(registry.byName(name), "named " + name, action);
+  }
+
+  private static Future<Void> withConnection(ClientRecord record, String which, Function<ClientConnection, Future<Void>> action) {
+    if (record == null) {
+      return unknown(which);
+    }
+    ClientConnection connection = record.connection();
+    return connection == null ? notConnected(record) : action.apply(connection);
+  }
+
+  /** Whether a message for {@code name} can be handled on this node (connected, or declared here). */
+  public boolean servesHere(String name) {
+    ClientRecord record = registry.byName(name);
+    return record != null && (record.isConnected() || record.isDeclared());
+  }
+
+  /** Whether {@code name} is connected to this node now. */
+  public boolean connectedHere(String name) {
+    ClientRecord record = registry.byName(name);
+    return record != null && record.isConnected();
+  }
+
+  private Future<Void> send(ClientRecord record, Buffer message) {
+    ClientConnection connection = record.connection();
+    if (connection != null) {
+      return connection.send(message);
+    }
+    switch (record.offerOffline(message)) {
+      case QUEUED:
+        return Future.succeededFuture();
+      case CONNECTED:
+        return record.connection().send(message);
+      case FULL:
+        return Future.failedFuture(new SendException(SendException.Reason.OUTPUT_FULL, "client " + record.name()
+            + " is not connected and its offline queue is full (" + record.offlineCount() + " messages)"));
+      default:
+        return notConnected(record);
+    }
+  }
+
+  static Future<Void> unknown(String which) {
+    return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client " + which));
+  }
+
+  static Future<Void> notConnected(ClientRecord record) {
+    return Future.failedFuture(new SendException(SendException.Reason.NOT_CONNECTED,
+        "client " + record.name() + " is not connected"));
+  }
+}

@@ -1,0 +1,122 @@
+package io.asockio.impl.core;
+
+import io.asockio.api.ClientConnection;
+import io.asockio.api.CloseReason;
+import io.asockio.api.ConnectionHandler;
+import io.asockio.config.AsockioConfig;
+import io.asockio.config.GateLimits;
+import io.asockio.security.AccessRules;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What every connection of a node shares: the config, the client registry, the access rules
+ * in force, who serves a new connection, the bounds of each gate, counters and the refusal
+ * log, and the observers of connection life cycles.
+ */
+public final class NodeContext {
+
+  private static final Logger LOG = Logger.getLogger(NodeContext.class.getName());
+
+  private final AsockioConfig config;
+  private final ClientRegistry registry;
+  private final HandlerRoutes routes;
+  private final Counters counters = new Counters();
+  private final RefusalLog refusalLog = new RefusalLog();
+  private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
+  private final List<ConnectionObserver> observers = new CopyOnWriteArrayList<>();
+  private volatile AccessRules access;
+
+  public NodeContext(AsockioConfig config, ClientRegistry registry, HandlerRoutes routes) {
+    this.config = config;
+    this.registry = registry;
+    this.routes = routes;
+    this.access = config.access();
+  }
+
+  public AsockioConfig config() {
+    return config;
+  }
+
+  public ClientRegistry registry() {
+    return registry;
+  }
+
+  public HandlerRoutes routes() {
+    return routes;
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  /** The access rules in force. */
+  public AccessRules access() {
+    return access;
+  }
+
+  /** Swaps the access rules whole; connected clients are not affected. */
+  public void access(AccessRules rules) {
+    this.access = rules;
+  }
+
+  /** The bounds of gate {@code name}, shared by its instances. */
+  public GateGuard guard(String gateName, GateLimits limits) {
+    return guards.computeIfAbsent(gateName, n -> new GateGuard(limits));
+  }
+
+  /** Adds who hears of opened, closed, refused and taken-over connections. */
+  public void addObserver(ConnectionObserver observer) {
+    observers.add(observer);
+  }
+
+  /** The handler of a new connection. */
+  public ConnectionHandler handlerFor(ClientRecord client, NodeConnection connection) {
+    return routes.handlerFor(client.name(), connection.gateName(), connection.configuredProcessor());
+  }
+
+  /** A refusal: counted, logged (rate-limited), told to the observers. */
+  public void refused(Refusal refusal, String text, String gate, String transport, String remoteAddress,
+                      java.util.function.Supplier<String> line) {
+    counters.count(refusal.counter());
+    refusalLog.log(text, line);
+    observers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
+  }
+
+  /** An access rule denied a peer ({@code keyword} null: an anonymous one): counted and logged. */
+  public void denied(String keyword, AccessRules.Decision decision, String gate, String remoteAddress, String certificateCn) {
+    counters.count("denied." + decision.rule());
+    LOG.info(() -> "access denied to " + (keyword == null ? "anonymous peer" : "\"" + Printable.of(keyword) + "\"")
+        + " from " + remoteAddress + " via gate " + gate + " by " + decision.rule()
+        + (certificateCn != null ? " (certificate CN " + Printable.of(certificateCn) + ")" : ""));
+  }
+
+  public void opened(ClientConnection connection) {
+    counters.count(Counters.OPENED);
+    observers.forEach(o -> observe(() -> o.opened(connection)));
+  }
+
+  public void closed(ClientConnection connection, CloseReason reason) {
+    counters.count(Counters.CLOSED);
+    counters.count(reason.cause().counter());
+    observers.forEach(o -> observe(() -> o.closed(connection, reason)));
+  }
+
+  public void takenOver(ClientConnection replacing, ClientConnection replaced) {
+    counters.count(Counters.TAKEOVER);
+    observers.forEach(o -> observe(() -> o.takenOver(replacing, replaced)));
+  }
+
+  private static void observe(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "connection observer failed", e);
+    }
+  }
+}

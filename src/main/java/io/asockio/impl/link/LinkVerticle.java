@@ -1,0 +1,217 @@
+package io.asockio.impl.link;
+
+import io.asockio.api.ClientKind;
+import io.asockio.api.CloseCause;
+import io.asockio.api.CloseReason;
+import io.asockio.api.Link;
+import io.asockio.api.LinkException;
+import io.asockio.config.GateConfig;
+import io.asockio.config.LinkConfig;
+import io.asockio.impl.channel.ChannelConnection;
+import io.asockio.impl.channel.ConnectionOrigin;
+import io.asockio.impl.channel.PeerFacts;
+import io.asockio.impl.core.ClientRecord;
+import io.asockio.impl.core.NodeContext;
+import io.asockio.impl.gate.TlsOptions;
+import io.asockio.impl.vertx.VertxChannels;
+import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+/**
+ * A {@link Link} as a verticle: all its state lives on its own event loop, and undeploying it
+ * closes the connection and stops reconnecting.
+ */
+public final class LinkVerticle extends VerticleBase implements Link {
+
+  private static final Logger LOG = Logger.getLogger(LinkVerticle.class.getName());
+  /** A dial that has not connected after this long failed (the link then backs off and retries). */
+  static final int CONNECT_TIMEOUT_MS = 10_000;
+
+  private final NodeContext node;
+  private final LinkConfig config;
+  private final Promise<Void> firstOutcome = Promise.promise();
+  private NetClient client; // a field: an unreferenced NetClient may be collected with its connections
+  private volatile Status status = Status.CONNECTING;
+  private volatile String lastFailure;
+  private volatile ChannelConnection connection;
+  private int attempt;
+  private long retryTimer = -1;
+  private Promise<Void> nextOpen = Promise.promise();
+
+  public LinkVerticle(NodeContext node, LinkConfig config) {
+    this.node = node;
+    this.config = config;
+  }
+
+  @Override
+  public LinkConfig linkConfig() {
+    return config;
+  }
+
+  @Override
+  public Status status() {
+    return status;
+  }
+
+  @Override
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  @Override
+  public Future<Void> firstOutcome() {
+    return firstOutcome.future();
+  }
+
+  @Override
+  public Future<Void> whenOpen() {
+    if (context == null) { // not deployed yet: nothing can have opened
+      return nextOpen.future();
+    }
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      if (status == Status.OPEN) {
+        p.complete();
+      } else if (status == Status.CLOSED) {
+        p.fail(closed(null));
+      } else {
+        nextOpen.future().onComplete(p);
+      }
+    });
+    return p.future();
+  }
+
+  @Override
+  public Future<?> start() {
+    NetClientOptions options = new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(CONNECT_TIMEOUT_MS);
+    if (config.tls() != null) {
+      TlsOptions.apply(options, config.tls());
+    }
+    client = vertx.createNetClient(options);
+    dial();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    status = Status.CLOSED;
+    refuseOffline();
+    if (retryTimer != -1) {
+      vertx.cancelTimer(retryTimer);
+    }
+    ChannelConnection c = connection;
+    if (c != null) {
+      c.close(CloseReason.of(CloseCause.LINK_CLOSED));
+    }
+    firstOutcome.tryFail(closed(null));
+    nextOpen.tryFail(closed(null));
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+
+  private LinkException closed(String why) {
+    return new LinkException(LinkException.Kind.CLOSED, "link " + config.name() + " is closed" + (why == null ? "" : ": " + why));
+  }
+
+  private void dial() {
+    if (status == Status.CLOSED) {
+      return;
+    }
+    status = Status.CONNECTING;
+    SocketAddress address = config.transport() == GateConfig.Transport.UNIX
+        ? SocketAddress.domainSocketAddress(config.path())
+        : SocketAddress.inetSocketAddress(config.port(), config.host());
+    client.connect(address).onComplete(ar -> {
+      if (ar.failed()) {
+        failed(LinkException.Kind.UNREACHABLE, "cannot connect to " + config.target() + ": " + ar.cause().getMessage());
+        return;
+      }
+      if (status == Status.CLOSED) {
+        ar.result().close();
+        return;
+      }
+      // Still in the connect callback, on the socket's context: the stages go in before any byte.
+      connected(ar.result());
+    });
+  }
+
+  private void connected(NetSocket socket) {
+    ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
+    ChannelConnection.dial(node, ConnectionOrigin.link(config), vertxHandler.pipeline(), vertxHandler.name(), context,
+        PeerFacts.of(String.valueOf(socket.remoteAddress())), config.keyword().getBytes(StandardCharsets.UTF_8),
+        new ChannelConnection.DialOutcome() {
+          @Override
+          public void opened(ChannelConnection c) {
+            connection = c;
+            status = Status.OPEN;
+            attempt = 0;
+            lastFailure = null;
+            LOG.info(() -> "link " + config.name() + " open to " + config.target());
+            firstOutcome.tryComplete();
+            Promise<Void> waiting = nextOpen;
+            nextOpen = Promise.promise();
+            waiting.tryComplete();
+          }
+
+          @Override
+          public void refused(String reason) {
+            failed(LinkException.Kind.REFUSED, "refused by " + config.target() + ": " + reason);
+          }
+
+          @Override
+          public void lost(CloseReason reason) {
+            connection = null;
+            lastFailure = "connection lost: " + reason;
+            LOG.info(() -> "link " + config.name() + " lost: " + reason);
+            retryLater();
+          }
+        });
+  }
+
+  private void failed(LinkException.Kind kind, String message) {
+    lastFailure = message;
+    node.counters().count("link." + kind.name().toLowerCase());
+    LOG.info(() -> "link " + config.name() + ": " + message);
+    retryLater(); // first: whoever learns of the failure sees the link's next state
+    firstOutcome.tryFail(new LinkException(kind, message));
+  }
+
+  // A link that will not come back must not collect messages for it.
+  private void refuseOffline() {
+    ClientRecord record = node.registry().byName(config.name());
+    if (record != null && record.kind() == ClientKind.OUTGOING) {
+      record.offlineLimits(0, 0);
+      int dropped = record.dropOffline();
+      if (dropped > 0) {
+        LOG.warning("link " + config.name() + " closed with " + dropped + " queued messages undelivered");
+      }
+    }
+  }
+
+  private void retryLater() {
+    if (status == Status.CLOSED) {
+      return;
+    }
+    if (!config.reconnect().enabled()) {
+      status = Status.CLOSED;
+      refuseOffline();
+      nextOpen.tryFail(closed(lastFailure + " (reconnect is off)"));
+      return;
+    }
+    status = Status.WAITING;
+    long delay = config.reconnect().delayMs(attempt++, ThreadLocalRandom.current().nextDouble());
+    retryTimer = vertx.setTimer(delay, id -> {
+      retryTimer = -1;
+      dial();
+    });
+  }
+}

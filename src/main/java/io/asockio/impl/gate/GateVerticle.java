@@ -1,7 +1,7 @@
 package io.asockio.impl.gate;
 
 import io.asockio.config.GateConfig;
-import io.asockio.impl.channel.ChannelConnection;
+import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.vertx.VertxChannels;
@@ -54,7 +54,7 @@ public final class GateVerticle extends VerticleBase {
     // The stages go in right here, on the socket's context, before any byte can arrive.
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
-      ChannelConnection.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(), context, PeerFacts.of(socket));
+      Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(), context, PeerFacts.of(socket));
     });
     return server.listen(address).onSuccess(s -> {
       if (gate.transport() == GateConfig.Transport.TCP) {

@@ -9,6 +9,8 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
 import io.asockio.impl.channel.ChannelConnection;
 import io.asockio.impl.channel.ConnectionOrigin;
+import io.asockio.impl.channel.DialOutcome;
+import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.NodeContext;
@@ -146,9 +148,9 @@ public final class LinkVerticle extends VerticleBase implements Link {
 
   private void connected(NetSocket socket) {
     ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
-    ChannelConnection.dial(node, ConnectionOrigin.link(config), vertxHandler.pipeline(), vertxHandler.name(), context,
+    Pipelines.dial(node, ConnectionOrigin.link(config), vertxHandler.pipeline(), vertxHandler.name(), context,
         PeerFacts.of(String.valueOf(socket.remoteAddress())), config.keyword().getBytes(StandardCharsets.UTF_8),
-        new ChannelConnection.DialOutcome() {
+        new DialOutcome() {
           @Override
           public void opened(ChannelConnection c) {
             connection = c;

@@ -126,13 +126,13 @@ final class Embedded implements AutoCloseable {
   /** Accepts the channel as a connection of the config's first gate. */
   Embedded accept() {
     GateConfig g = services.config().gates().get(0);
-    connection = ChannelConnection.accept(services, g, 0, channel.pipeline(), "handler", context, PeerFacts.of("127.0.0.1:40000"));
+    connection = Pipelines.accept(services, g, 0, channel.pipeline(), "handler", context, PeerFacts.of("127.0.0.1:40000"));
     return this;
   }
 
   /** Dials: the channel is a connection of {@code link} that introduces itself as {@code keyword}. */
-  Embedded dial(io.asockio.config.LinkConfig link, String keyword, ChannelConnection.DialOutcome outcome) {
-    connection = ChannelConnection.dial(services, ConnectionOrigin.link(link), channel.pipeline(), "handler", context,
+  Embedded dial(io.asockio.config.LinkConfig link, String keyword, DialOutcome outcome) {
+    connection = Pipelines.dial(services, ConnectionOrigin.link(link), channel.pipeline(), "handler", context,
         PeerFacts.of("127.0.0.1:25000"), keyword.getBytes(StandardCharsets.UTF_8), outcome);
     return this;
   }

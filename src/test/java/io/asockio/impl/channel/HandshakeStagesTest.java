@@ -125,7 +125,7 @@ class HandshakeStagesTest {
   // ---- the connecting side --------------------------------------------------------------
 
   /** Records what a dialled connection reports. */
-  static final class Outcome implements ChannelConnection.DialOutcome {
+  static final class Outcome implements DialOutcome {
     final List<String> events = new CopyOnWriteArrayList<>();
 
     @Override

@@ -1,0 +1,31 @@
+package io.asockio.impl.channel;
+
+import io.asockio.api.CloseReason;
+
+/** What a dialled connection reports to its link: its handshake's outcome, then its end. */
+public interface DialOutcome {
+
+  /** The server answered {@code OK} (or the link is raw): the connection is open. */
+  void opened(ChannelConnection connection);
+
+  /** The server refused ({@code ERR reason}), answered something else, or closed first. */
+  void refused(String reason);
+
+  /** The open connection ended. */
+  void lost(CloseReason reason);
+
+  /** Accepted connections report nothing. */
+  DialOutcome NONE = new DialOutcome() {
+    @Override
+    public void opened(ChannelConnection connection) {
+    }
+
+    @Override
+    public void refused(String reason) {
+    }
+
+    @Override
+    public void lost(CloseReason reason) {
+    }
+  };
+}

@@ -1,0 +1,141 @@
+package io.asockio.impl.channel;
+
+import io.asockio.api.CloseReason;
+import io.asockio.api.ConnectionHandler;
+import io.asockio.api.MessageStream;
+import io.asockio.impl.core.Counters;
+import io.asockio.impl.vertx.VertxBuffers;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Between the pipeline and the user's {@link ConnectionHandler}: hands it {@code Buffer}s
+ * (the read itself, lent, when the handler reads in place; a copy otherwise) and calls its
+ * callbacks so that a failing handler costs its own connection, never the node.
+ */
+final class HandlerAdapter implements InboundFlow.Sink {
+
+  private static final Logger LOG = Logger.getLogger(HandlerAdapter.class.getName());
+
+  private final ChannelConnection connection;
+  private final Channel channel;
+  private final Counters counters;
+  private final Consumer<Throwable> onFailure;
+  private final Lending lending = new Lending();
+  private ConnectionHandler handler;
+  private boolean readsInPlace;
+  private boolean wantsOutputEmpty;
+
+  /** {@code onFailure}: what a throwing callback does to the connection (it closes it). */
+  HandlerAdapter(ChannelConnection connection, Channel channel, Counters counters, Consumer<Throwable> onFailure) {
+    this.connection = connection;
+    this.channel = channel;
+    this.counters = counters;
+    this.onFailure = onFailure;
+  }
+
+  /** The connection opened: this handler serves it from now on. */
+  void bind(ConnectionHandler newHandler) {
+    this.handler = newHandler;
+    this.readsInPlace = newHandler.readsInPlace();
+    this.wantsOutputEmpty = newHandler.wantsOutputBuffersAreEmpty();
+  }
+
+  boolean isBound() {
+    return handler != null;
+  }
+
+  boolean wantsOutputEmpty() {
+    return wantsOutputEmpty;
+  }
+
+  long streamThreshold() {
+    return handler.streamThreshold();
+  }
+
+  /** The bytes of {@code payload} as a reference Netty may write and release (see {@link Lending}). */
+  ByteBuf ownedBytes(Buffer payload) {
+    return lending.owned(payload);
+  }
+
+  void connected() {
+    guarded(() -> handler.onConnected(connection));
+  }
+
+  void outputEmpty() {
+    if (wantsOutputEmpty) {
+      guarded(() -> handler.onOutputBuffersAreEmpty(connection));
+    }
+  }
+
+  void lost(CloseReason reason) {
+    try {
+      handler.onConnectionLost(connection, reason);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "handler of " + connection.describe() + " failed in onConnectionLost", e);
+    }
+  }
+
+  // ---- InboundFlow.Sink -----------------------------------------------------------------
+
+  @Override
+  public boolean isOpen() {
+    return connection.isOpen();
+  }
+
+  @Override
+  public void deliverMessage(ByteBuf message) {
+    if (readsInPlace) {
+      try {
+        Buffer lent = lending.lend(message);
+        guarded(() -> handler.onDataReceived(connection, lent));
+      } finally {
+        lending.end();
+        message.release();
+      }
+      return;
+    }
+    Buffer copy;
+    try {
+      copy = VertxBuffers.heapCopy(message);
+    } finally {
+      message.release();
+    }
+    guarded(() -> handler.onDataReceived(connection, copy));
+  }
+
+  @Override
+  public boolean acceptsStreams() {
+    return handler.streamThreshold() >= 0;
+  }
+
+  @Override
+  public void refuseOversized(long length) {
+    connection.messageTooLong(length);
+  }
+
+  @Override
+  public void openStream(MessageStream stream) {
+    counters.count(Counters.STREAMS_RECEIVED);
+    guarded(() -> handler.onMessageStream(connection, stream));
+  }
+
+  @Override
+  public void reading(boolean on) {
+    channel.config().setAutoRead(on);
+  }
+
+  private void guarded(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException | StackOverflowError e) {
+      LOG.log(Level.WARNING, "handler of " + connection.describe() + " failed; closing the connection", e);
+      onFailure.accept(e);
+    }
+  }
+}

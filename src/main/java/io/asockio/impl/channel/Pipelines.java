@@ -1,0 +1,91 @@
+package io.asockio.impl.channel;
+
+import io.asockio.config.GateConfig;
+import io.asockio.impl.core.GateGuard;
+import io.asockio.impl.core.GuardLease;
+import io.asockio.impl.core.NodeContext;
+import io.asockio.impl.core.Refusal;
+import io.asockio.security.AccessRules;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.vertx.core.Context;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Installs a connection's stages in its channel's pipeline, in front of Vert.x's handler
+ * (where Vert.x documents that handlers may go), in the socket's connect callback so that no
+ * byte arrives before them:
+ *
+ * <pre>
+ *  accepted, framed: [idle] OutboundQueue FrameDecoderStage ServerHandshake ConnectionStage | Vert.x
+ *  accepted, raw:    [idle] OutboundQueue                                   ConnectionStage | Vert.x
+ *  dialled, framed:         OutboundQueue FrameDecoderStage ClientHandshake ConnectionStage | Vert.x
+ *  dialled, raw:            OutboundQueue                                   ConnectionStage | Vert.x
+ * </pre>
+ */
+public final class Pipelines {
+
+  static final String IDLE_STAGE = "asockio-idle";
+
+  private Pipelines() {
+  }
+
+  /**
+   * An accepted connection: the gate's bounds first (a refused peer costs one check, one
+   * answer and one close), then the handshake (framed) or the access rules and the open
+   * connection at once (raw).
+   */
+  public static ChannelConnection accept(NodeContext node, GateConfig gate, int instance, ChannelPipeline pipeline,
+                                         String before, Context context, PeerFacts peer) {
+    ConnectionOrigin origin = ConnectionOrigin.gate(gate);
+    GateGuard guard = node.guard(gate.name(), gate.limits());
+    Refusal overLimit = guard.tryAccept(peer.addressKey(), origin.framed());
+    GuardLease lease = overLimit == null ? new GuardLease(guard, peer.addressKey(), origin.framed()) : GuardLease.NONE;
+    ChannelConnection c = new ChannelConnection(node, origin, instance, pipeline.channel(), context, peer, lease, DialOutcome.NONE);
+    if (origin.idleTimeoutMs() > 0 && overLimit == null) {
+      pipeline.addBefore(before, IDLE_STAGE, new IdleStateHandler(0, 0, origin.idleTimeoutMs(), TimeUnit.MILLISECONDS));
+    }
+    pipeline.addBefore(before, OutboundQueue.NAME, c.out());
+    if (overLimit != null) {
+      c.refuse(overLimit, null);
+      return c;
+    }
+    if (origin.framed()) {
+      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
+          pipeline.channel().alloc()));
+      pipeline.addBefore(before, ServerHandshake.NAME, new ServerHandshake(c, node, peer, lease));
+    }
+    pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
+    if (!origin.framed()) {
+      AccessRules.Decision decision = node.access().decide(peer.peer(null, origin.transportName(), origin.name()));
+      if (decision.allowed()) {
+        c.open(node.registry().anonymous(c));
+      } else {
+        node.denied(null, decision, origin.name(), peer.remoteAddress(), peer.certificateCn());
+        c.deny();
+      }
+    }
+    return c;
+  }
+
+  /**
+   * A dialled connection (client role): it sends {@code keyword} (framed links) and waits
+   * for the answer, then takes its link's name.
+   */
+  public static ChannelConnection dial(NodeContext node, ConnectionOrigin origin, ChannelPipeline pipeline, String before,
+                                       Context context, PeerFacts peer, byte[] keyword, DialOutcome outcome) {
+    ChannelConnection c = new ChannelConnection(node, origin, 0, pipeline.channel(), context, peer, GuardLease.NONE, outcome);
+    pipeline.addBefore(before, OutboundQueue.NAME, c.out());
+    if (origin.framed()) {
+      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
+          pipeline.channel().alloc()));
+      pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, keyword, node.config().limits().handshakeTimeoutMs()));
+    }
+    pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
+    if (!origin.framed()) {
+      c.bindDialled();
+    }
+    return c;
+  }
+}

@@ -1,0 +1,116 @@
+package io.asockio.impl.channel;
+
+import io.asockio.api.SendException;
+import io.asockio.impl.core.Counters;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The sends of one connection: they hop onto its event loop, are refused while it does not
+ * take sends ({@code NOT_CONNECTED}) or when its queued output would pass
+ * {@code limits.maxQueuedOutputBytes} ({@code OUTPUT_FULL}; an empty queue always takes one
+ * message, so a message up to {@code maxMessageSize} can always go), then go to its
+ * {@link OutboundQueue}.
+ */
+final class Sends {
+
+  private final ChannelConnection connection;
+  private final OutboundQueue out;
+  private final Counters counters;
+  private final long maxQueuedOutputBytes;
+
+  Sends(ChannelConnection connection, OutboundQueue out, Counters counters, long maxQueuedOutputBytes) {
+    this.connection = connection;
+    this.out = out;
+    this.counters = counters;
+    this.maxQueuedOutputBytes = maxQueuedOutputBytes;
+  }
+
+  Future<Void> send(Buffer payload) {
+    return onLoop(() -> {
+      SendException refused = check(out.wireSize(payload));
+      if (refused == null) {
+        out.send(payload);
+      }
+      return refused;
+    });
+  }
+
+  Future<Void> send(List<Buffer> payloads) {
+    return onLoop(() -> {
+      SendException refused = check(out.wireSize(payloads));
+      if (refused == null) {
+        out.send(payloads);
+      }
+      return refused;
+    });
+  }
+
+  Future<Void> sendAll(Iterator<Buffer> source) {
+    Promise<Void> promise = Promise.promise();
+    connection.run(() -> {
+      if (!connection.acceptsSends()) {
+        promise.fail(notConnected());
+      } else {
+        out.add(new IteratorSend(source, promise));
+      }
+    });
+    return promise.future();
+  }
+
+  Future<Void> sendStream(ReadStream<Buffer> source, long length) {
+    Promise<Void> promise = Promise.promise();
+    source.pause();
+    connection.run(() -> {
+      if (!connection.acceptsSends()) {
+        promise.fail(notConnected());
+      } else if (!out.framed()) {
+        promise.fail(new IllegalStateException("sendStream needs a framed connection; on a raw one pipe the bytes with send"));
+      } else {
+        out.add(new StreamSend(source, length, promise));
+      }
+    });
+    return promise.future();
+  }
+
+  SendException notConnected() {
+    return new SendException(SendException.Reason.NOT_CONNECTED, "client " + connection.name() + " is not connected");
+  }
+
+  private SendException check(long bytes) {
+    if (!connection.acceptsSends()) {
+      return notConnected();
+    }
+    long queuedBytes = out.queuedBytes();
+    if (queuedBytes > 0 && queuedBytes + bytes > maxQueuedOutputBytes) {
+      counters.count(Counters.OUTPUT_FULL);
+      return new SendException(SendException.Reason.OUTPUT_FULL, "client " + connection.name() + " has " + queuedBytes
+          + " bytes of output queued; " + bytes + " more would exceed limits.maxQueuedOutputBytes (" + maxQueuedOutputBytes + ")");
+    }
+    return null;
+  }
+
+  // On the event loop now (no promise, no task), or in a task of the connection's context.
+  private Future<Void> onLoop(Supplier<SendException> offer) {
+    if (connection.inEventLoop()) {
+      SendException refused = offer.get();
+      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
+    }
+    Promise<Void> promise = Promise.promise();
+    connection.run(() -> {
+      SendException refused = offer.get();
+      if (refused == null) {
+        promise.complete();
+      } else {
+        promise.fail(refused);
+      }
+    });
+    return promise.future();
+  }
+}

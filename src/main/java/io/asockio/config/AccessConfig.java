@@ -24,10 +24,45 @@ import java.util.Set;
  */
 public final class AccessConfig {
 
-  static final Set<String> KEYS = Set.of("named", "anonymous");
-  static final Set<String> SET_KEYS = Set.of("default", "defaultReason", "rules");
-  static final Set<String> RULE_KEYS = Set.of("name", "keyword", "transport", "gate", "source", "certificate", "action",
-      "reason");
+  static final Key<String> RULE_NAME = Key.string("name", null);
+  static final Key<String> KEYWORD = Key.string("keyword", null);
+  static final Key<Object> TRANSPORT = Key.custom("transport");
+  static final Key<Object> GATE = Key.custom("gate");
+  static final Key<Object> SOURCE = Key.custom("source");
+  static final Key<Object> CERTIFICATE = Key.custom("certificate");
+  static final Key<AccessRules.Action> ACTION = Key.enumeration("action", AccessRules.Action.class, null);
+  static final Key<String> REASON = Key.string("reason", AccessRules.DEFAULT_DENY_REASON);
+
+  /** One rule. */
+  static final Section<AccessRules.Rule> RULE = new Section<AccessRules.Rule>()
+      .add(RULE_NAME, AccessRules.Rule::name)
+      .add(KEYWORD, r -> r.keyword() == null ? null : r.keyword().toString())
+      .add(TRANSPORT, r -> array(r.transports()))
+      .add(GATE, r -> array(r.gates()))
+      .add(SOURCE, r -> array(r.sources().stream().map(Object::toString).toList()))
+      .add(CERTIFICATE, r -> certificateJson(r.certificate()))
+      .add(ACTION, AccessRules.Rule::action)
+      .add(REASON, AccessRules.Rule::reason);
+
+  static final Key<AccessRules.Action> DEFAULT = Key.enumeration("default", AccessRules.Action.class, AccessRules.Action.ALLOW);
+  static final Key<String> DEFAULT_REASON = Key.string("defaultReason", AccessRules.DEFAULT_DENY_REASON);
+  static final Key<io.vertx.core.json.JsonArray> RULES = Key.objects("rules", RULE);
+
+  /** The rules for named peers, or for anonymous ones. */
+  static final Section<AccessRules.RuleSet> RULE_SET = new Section<AccessRules.RuleSet>()
+      .add(DEFAULT, AccessRules.RuleSet::defaultAction).add(DEFAULT_REASON, AccessRules.RuleSet::defaultReason)
+      .add(RULES, set -> {
+        JsonArray rules = new JsonArray();
+        set.rules().forEach(r -> rules.add(RULE.toJson(r)));
+        return rules;
+      });
+
+  static final Key<JsonObject> NAMED = Key.object("named", RULE_SET);
+  static final Key<JsonObject> ANONYMOUS = Key.object("anonymous", RULE_SET);
+
+  static final Section<AccessRules> SECTION = new Section<AccessRules>()
+      .add(NAMED, rules -> RULE_SET.toJson(rules.named()))
+      .add(ANONYMOUS, rules -> RULE_SET.toJson(rules.anonymous()));
   // No UDP gate exists: a rule naming "udp" could never match, so it is refused as a typo would be.
   static final List<String> TRANSPORTS = List.of("tcp", "tls", "unix");
   static final int MAX_REASON = 100;
@@ -37,19 +72,16 @@ public final class AccessConfig {
 
   /** Parses the section; an absent section allows everyone. */
   public static AccessRules fromJson(JsonObject json, String path) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(KEYS);
-    return new AccessRules(ruleSet(f.object("named"), f.key("named"), true),
-        ruleSet(f.object("anonymous"), f.key("anonymous"), false));
+    JsonFields f = SECTION.fields(json, path);
+    return new AccessRules(ruleSet(f.read(NAMED), f.key(NAMED), true), ruleSet(f.read(ANONYMOUS), f.key(ANONYMOUS), false));
   }
 
   private static AccessRules.RuleSet ruleSet(JsonObject json, String path, boolean named) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(SET_KEYS);
-    AccessRules.Action defaultAction = f.enumValue("default", AccessRules.Action.class, AccessRules.Action.ALLOW);
-    String defaultReason = reason(f, "defaultReason");
+    JsonFields f = RULE_SET.fields(json, path);
+    AccessRules.Action defaultAction = f.read(DEFAULT);
+    String defaultReason = reason(f, DEFAULT_REASON);
     List<AccessRules.Rule> rules = new ArrayList<>();
-    JsonArray array = f.array("rules");
+    JsonArray array = f.read(RULES);
     for (int i = 0; array != null && i < array.size(); i++) {
       String rulePath = path + ".rules[" + i + "]";
       Object entry = array.getValue(i);
@@ -62,45 +94,45 @@ public final class AccessConfig {
   }
 
   private static AccessRules.Rule rule(JsonObject json, String path, int index, boolean named) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(RULE_KEYS);
-    if (!f.has("action")) {
-      throw new ConfigException(f.key("action"), "required: allow or deny");
+    JsonFields f = RULE.fields(json, path);
+    if (!f.has(ACTION)) {
+      throw new ConfigException(f.key(ACTION), "required: allow or deny");
     }
-    AccessRules.Action action = f.enumValue("action", AccessRules.Action.class, null);
-    String keyword = f.string("keyword", null);
+    AccessRules.Action action = f.read(ACTION);
+    String keyword = f.read(KEYWORD);
     if (keyword != null && !named) {
-      throw new ConfigException(f.key("keyword"), "anonymous peers have no keyword");
+      throw new ConfigException(f.key(KEYWORD), "anonymous peers have no keyword");
     }
     if (keyword != null && keyword.isEmpty()) {
-      throw new ConfigException(f.key("keyword"), "an empty pattern matches nothing; leave the key out to match any keyword");
+      throw new ConfigException(f.key(KEYWORD), "an empty pattern matches nothing; leave the key out to match any keyword");
     }
-    Set<String> transports = strings(f, json, "transport");
+    Set<String> transports = strings(f, json, TRANSPORT);
     for (String t : transports) {
       if (!TRANSPORTS.contains(t)) {
-        throw new ConfigException(f.key("transport"), "expected one of " + TRANSPORTS + ", got \"" + t + "\"");
+        throw new ConfigException(f.key(TRANSPORT), "expected one of " + TRANSPORTS + ", got \"" + t + "\"");
       }
     }
-    Set<String> gates = strings(f, json, "gate");
+    Set<String> gates = strings(f, json, GATE);
     List<Cidr> sources = new ArrayList<>();
-    for (String s : strings(f, json, "source")) {
+    for (String s : strings(f, json, SOURCE)) {
       try {
         sources.add(Cidr.parse(s));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(f.key("source"), e.getMessage());
+        throw new ConfigException(f.key(SOURCE), e.getMessage());
       }
     }
     AccessRules.CertificateCondition certificate = certificate(f, json);
     if (certificate != null && certificate.kind() == AccessRules.CertificateCondition.Kind.KEYWORD && !named) {
-      throw new ConfigException(f.key("certificate"), "\"keyword\" binds a name to a certificate: named rules only");
+      throw new ConfigException(f.key(CERTIFICATE), "\"keyword\" binds a name to a certificate: named rules only");
     }
-    String reason = reason(f, "reason");
-    return new AccessRules.Rule(f.string("name", "rules[" + index + "]"), keyword == null ? null : new Glob(keyword),
+    String reason = reason(f, REASON);
+    String name = f.read(RULE_NAME);
+    return new AccessRules.Rule(name == null ? "rules[" + index + "]" : name, keyword == null ? null : new Glob(keyword),
         transports, gates, sources, certificate, action, reason);
   }
 
   private static AccessRules.CertificateCondition certificate(JsonFields f, JsonObject json) {
-    Object value = json.getValue("certificate");
+    Object value = json.getValue(CERTIFICATE.name);
     if (value == null) {
       return null;
     }
@@ -119,20 +151,20 @@ public final class AccessConfig {
         return new AccessRules.CertificateCondition(AccessRules.CertificateCondition.Kind.SAN, o.getString("san"));
       }
     }
-    throw new ConfigException(f.key("certificate"),
+    throw new ConfigException(f.key(CERTIFICATE),
         "expected \"any\", \"keyword\", {\"cn\": \"...\"} or {\"san\": \"...\"}, got " + JsonFields.describe(value));
   }
 
-  private static String reason(JsonFields f, String key) {
-    String reason = f.string(key, AccessRules.DEFAULT_DENY_REASON);
+  private static String reason(JsonFields f, Key<String> key) {
+    String reason = f.read(key);
     if (reason.isEmpty() || reason.length() > MAX_REASON || !reason.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
       throw new ConfigException(f.key(key), "a reason is 1.." + MAX_REASON + " printable ASCII characters");
     }
     return reason;
   }
 
-  private static Set<String> strings(JsonFields f, JsonObject json, String key) {
-    Object value = json.getValue(key);
+  private static Set<String> strings(JsonFields f, JsonObject json, Key<Object> key) {
+    Object value = json.getValue(key.name);
     Set<String> out = new LinkedHashSet<>();
     if (value == null) {
       return out;
@@ -155,40 +187,22 @@ public final class AccessConfig {
 
   /** Writes rules back to JSON (round-trips through {@link #fromJson}). */
   public static JsonObject toJson(AccessRules rules) {
-    return new JsonObject().put("named", setJson(rules.named(), true)).put("anonymous", setJson(rules.anonymous(), false));
+    return SECTION.toJson(rules);
   }
 
-  private static JsonObject setJson(AccessRules.RuleSet set, boolean named) {
-    JsonArray array = new JsonArray();
-    for (AccessRules.Rule r : set.rules()) {
-      JsonObject o = new JsonObject().put("name", r.name());
-      if (r.keyword() != null) {
-        o.put("keyword", r.keyword().toString());
-      }
-      if (!r.transports().isEmpty()) {
-        o.put("transport", new JsonArray(new ArrayList<>(r.transports())));
-      }
-      if (!r.gates().isEmpty()) {
-        o.put("gate", new JsonArray(new ArrayList<>(r.gates())));
-      }
-      if (!r.sources().isEmpty()) {
-        JsonArray sources = new JsonArray();
-        r.sources().forEach(c -> sources.add(c.toString()));
-        o.put("source", sources);
-      }
-      if (r.certificate() != null) {
-        switch (r.certificate().kind()) {
-          case ANY -> o.put("certificate", "any");
-          case KEYWORD -> o.put("certificate", "keyword");
-          case CN -> o.put("certificate", new JsonObject().put("cn", r.certificate().value()));
-          case SAN -> o.put("certificate", new JsonObject().put("san", r.certificate().value()));
-          default -> throw new IllegalStateException();
-        }
-      }
-      o.put("action", r.action().name().toLowerCase()).put("reason", r.reason());
-      array.add(o);
+  private static JsonArray array(java.util.Collection<String> values) {
+    return values.isEmpty() ? null : new JsonArray(new ArrayList<>(values));
+  }
+
+  private static Object certificateJson(AccessRules.CertificateCondition certificate) {
+    if (certificate == null) {
+      return null;
     }
-    return new JsonObject().put("default", set.defaultAction().name().toLowerCase())
-        .put("defaultReason", set.defaultReason()).put("rules", array);
+    return switch (certificate.kind()) {
+      case ANY -> "any";
+      case KEYWORD -> "keyword";
+      case CN -> new JsonObject().put("cn", certificate.value());
+      case SAN -> new JsonObject().put("san", certificate.value());
+    };
   }
 }

@@ -31,8 +31,44 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
   public static final long DEFAULT_RELOAD_SCAN_MS = 0;
 
-  static final Set<String> KEYS = Set.of("gates", "clients", "links", "policies", "limits", "nativeTransport", "access",
-      "reloadScanMs", "cluster");
+  static final Key<JsonArray> GATES = Key.objects("gates", GateConfig.SECTION);
+  static final Key<JsonArray> CLIENTS = Key.objects("clients", ClientConfig.SECTION);
+  static final Key<JsonArray> LINKS = Key.objects("links", LinkConfig.SECTION);
+  static final Key<JsonObject> POLICIES = Key.object("policies", Policies.SECTION);
+  static final Key<JsonObject> LIMITS = Key.object("limits", Limits.SECTION);
+  static final Key<Boolean> NATIVE_TRANSPORT = Key.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT);
+  static final Key<JsonObject> ACCESS = Key.object("access", AccessConfig.SECTION);
+  static final Key<Long> RELOAD_SCAN_MS = Key.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, Limits.DAY_MS);
+  static final Key<JsonObject> CLUSTER = Key.object("cluster", ClusterConfig.SECTION);
+
+  /** The whole file: every key a config accepts hangs below this. */
+  static final Section<AsockioConfig> SECTION = new Section<AsockioConfig>()
+      .add(GATES, c -> {
+        JsonArray a = new JsonArray();
+        c.gates.forEach(g -> a.add(g.toJson()));
+        return a;
+      })
+      .add(CLIENTS, c -> {
+        JsonArray a = new JsonArray();
+        c.clients.forEach(client -> a.add(client.toJson()));
+        return a;
+      })
+      .add(LINKS, c -> {
+        JsonArray a = new JsonArray();
+        c.links.forEach(l -> a.add(l.toJson()));
+        return a;
+      })
+      .add(POLICIES, c -> c.policies.toJson())
+      .add(LIMITS, c -> c.limits.toJson())
+      .add(NATIVE_TRANSPORT, AsockioConfig::nativeTransport)
+      .add(ACCESS, c -> AccessConfig.toJson(c.access))
+      .add(RELOAD_SCAN_MS, AsockioConfig::reloadScanMs)
+      .add(CLUSTER, c -> c.cluster.toJson());
+
+  /** Every key path the config accepts, as the README's tables write them ({@code gates[].port}, {@code limits.maxMessageSize}). */
+  public static List<String> keyPaths() {
+    return SECTION.paths("");
+  }
 
   public AsockioConfig {
     gates = List.copyOf(gates);
@@ -91,10 +127,9 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
 
   /** Parses and validates; the exception names the first wrong key. */
   public static AsockioConfig fromJson(JsonObject json) {
-    JsonFields f = new JsonFields(json, "");
-    f.rejectUnknown(KEYS);
-    JsonArray gateArray = f.array("gates");
-    JsonArray linkArray = f.array("links");
+    JsonFields f = SECTION.fields(json, "");
+    JsonArray gateArray = f.read(GATES);
+    JsonArray linkArray = f.read(LINKS);
     if ((gateArray == null || gateArray.isEmpty()) && (linkArray == null || linkArray.isEmpty())) {
       throw new ConfigException("gates", "required, expected a non-empty array of gates (or some links)");
     }
@@ -107,14 +142,14 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
       if (!names.add(gate.name())) {
         throw new ConfigException(path + ".name", "duplicate gate name \"" + gate.name() + "\"");
       }
-      if (!(gate.transport() == GateConfig.Transport.TCP && gate.port() == 0) && !endpoints.add(gate.endpoint())) {
+      if (!(gate.transport() == GateConfig.Transport.TCP && gate.port() == 0) && !endpoints.add(gate.endpoint().toString())) {
         throw new ConfigException(path, "endpoint " + gate.endpoint() + " is used by another gate");
       }
       gates.add(gate);
     }
     List<ClientConfig> clients = new ArrayList<>();
     Set<String> clientNames = new HashSet<>();
-    JsonArray clientArray = f.array("clients");
+    JsonArray clientArray = f.read(CLIENTS);
     for (int i = 0; clientArray != null && i < clientArray.size(); i++) {
       ClientConfig client = ClientConfig.fromJson(clientArray.getValue(i), "clients[" + i + "]");
       if (!clientNames.add(client.name())) {
@@ -131,12 +166,11 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
       }
       links.add(link);
     }
-    AccessRules access = AccessConfig.fromJson(f.object("access"), "access");
+    AccessRules access = AccessConfig.fromJson(f.read(ACCESS), f.key(ACCESS));
     checkRuleGates(access, gates);
-    return new AsockioConfig(gates, clients, links, Policies.fromJson(f.object("policies"), "policies"),
-        Limits.fromJson(f.object("limits"), "limits"), f.bool("nativeTransport", DEFAULT_NATIVE_TRANSPORT), access,
-        f.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, 24L * 3600 * 1000),
-        ClusterConfig.fromJson(f.object("cluster"), "cluster"));
+    return new AsockioConfig(gates, clients, links, Policies.fromJson(f.read(POLICIES), f.key(POLICIES)),
+        Limits.fromJson(f.read(LIMITS), f.key(LIMITS)), f.read(NATIVE_TRANSPORT), access, f.read(RELOAD_SCAN_MS),
+        ClusterConfig.fromJson(f.read(CLUSTER), f.key(CLUSTER)));
   }
 
   /** Rules that name a gate must name one of ours: a typo would silently never match. */
@@ -163,14 +197,6 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   }
 
   public JsonObject toJson() {
-    JsonArray gateArray = new JsonArray();
-    gates.forEach(g -> gateArray.add(g.toJson()));
-    JsonArray clientArray = new JsonArray();
-    clients.forEach(c -> clientArray.add(c.toJson()));
-    JsonArray linkArray = new JsonArray();
-    links.forEach(l -> linkArray.add(l.toJson()));
-    return new JsonObject().put("gates", gateArray).put("clients", clientArray).put("links", linkArray)
-        .put("policies", policies.toJson()).put("limits", limits.toJson()).put("nativeTransport", nativeTransport)
-        .put("access", AccessConfig.toJson(access)).put("reloadScanMs", reloadScanMs).put("cluster", cluster.toJson());
+    return SECTION.toJson(this);
   }
 }

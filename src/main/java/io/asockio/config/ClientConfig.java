@@ -2,8 +2,6 @@ package io.asockio.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
-
 /**
  * An expected named client. In JSON either a plain string (the name) or an object.
  *
@@ -14,14 +12,25 @@ import java.util.Set;
  */
 public record ClientConfig(String name, String processor, String deliverTo) {
 
-  static final Set<String> KEYS = Set.of("name", "processor", "deliverTo");
+  static final Key<String> NAME = Key.requiredString("name");
+  static final Key<String> PROCESSOR = Key.optionalName("processor");
+  static final Key<String> DELIVER_TO = Key.optionalName("deliverTo");
+
+  static final Section<ClientConfig> SECTION = new Section<ClientConfig>()
+      .add(NAME, ClientConfig::name)
+      .add(PROCESSOR, ClientConfig::processor)
+      .add(DELIVER_TO, ClientConfig::deliverTo);
 
   public static ClientConfig named(String name) {
     return new ClientConfig(name, null, null);
   }
 
-  public ClientConfig(String name, String processor) {
-    this(name, processor, null);
+  public ClientConfig withProcessor(String className) {
+    return new ClientConfig(name, className, deliverTo);
+  }
+
+  public ClientConfig withDeliverTo(String address) {
+    return new ClientConfig(name, processor, address);
   }
 
   static ClientConfig fromJson(Object value, String path) {
@@ -35,28 +44,17 @@ public record ClientConfig(String name, String processor, String deliverTo) {
       throw new ConfigException(path, "expected a name or an object with name and processor, got "
           + (value == null ? "null" : JsonFields.describe(value)));
     }
-    JsonFields f = new JsonFields((JsonObject) value, path);
-    f.rejectUnknown(KEYS);
-    String processor = f.string("processor", null);
-    String deliverTo = f.string("deliverTo", null);
+    JsonFields f = SECTION.fields((JsonObject) value, path);
+    String processor = f.read(PROCESSOR);
+    String deliverTo = f.read(DELIVER_TO);
     if (processor != null && deliverTo != null) {
-      throw new ConfigException(f.key("deliverTo"), "a client is served by a processor or delivered to the bus, not both");
+      throw new ConfigException(f.key(DELIVER_TO), "a client is served by a processor or delivered to the bus, not both");
     }
-    return new ClientConfig(f.requiredString("name"), processor == null || processor.isBlank() ? null : processor,
-        deliverTo == null || deliverTo.isBlank() ? null : deliverTo);
+    return new ClientConfig(f.read(NAME), processor, deliverTo);
   }
 
+  /** A plain name when that says it all, else an object. */
   Object toJson() {
-    if (processor == null && deliverTo == null) {
-      return name;
-    }
-    JsonObject json = new JsonObject().put("name", name);
-    if (processor != null) {
-      json.put("processor", processor);
-    }
-    if (deliverTo != null) {
-      json.put("deliverTo", deliverTo);
-    }
-    return json;
+    return processor == null && deliverTo == null ? name : SECTION.toJson(this);
   }
 }

@@ -13,9 +13,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
 import java.util.TreeMap;
 
 /**
@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * names no known key stops the start, like any other config error.
  */
 public final class ConfigLoader {
+
+  private static final Logger LOG = Logger.getLogger(ConfigLoader.class.getName());
 
   /** The default configuration file, relative to the working directory. */
   public static final String DEFAULT_PATH = "conf/asockio.json";
@@ -59,7 +61,6 @@ public final class ConfigLoader {
     return fileRetriever.getConfig()
         .recover(err -> Future.failedFuture(new ConfigException(path, "cannot read the config file: " + rootMessage(err))))
         .compose(base -> overrideRetriever.getConfig().map(overrides -> {
-          JsonObject merged = base.copy();
           Map<String, String> sysOverrides = new TreeMap<>();
           Map<String, String> envOverrides = new TreeMap<>();
           for (Map.Entry<String, Object> e : overrides) {
@@ -69,14 +70,34 @@ public final class ConfigLoader {
               envOverrides.put(e.getKey(), String.valueOf(e.getValue()));
             }
           }
-          sysOverrides.forEach((k, v) -> applyOverride(merged, k, Arrays.asList(k.substring(SYS_PREFIX.length()).split("\\.")), v));
-          envOverrides.forEach((k, v) -> applyOverride(merged, k, Arrays.asList(k.substring(ENV_PREFIX.length()).split("_")), v));
-          return AsockioConfig.fromJson(merged);
+          return AsockioConfig.fromJson(withOverrides(base, sysOverrides, envOverrides,
+              ignored -> LOG.warning("ignoring environment variable " + ignored)));
         }))
         .andThen(done -> {
           fileRetriever.close();
           overrideRetriever.close();
         });
+  }
+
+  /**
+   * {@code base} with the overrides applied: system properties ({@code asockio.a.b}) first,
+   * then environment variables ({@code ASOCKIO_A_B}). A property that names no key is an
+   * error; a variable that names no key is passed to {@code ignored} (with the reason) and
+   * skipped, since other software sets {@code ASOCKIO_*} variables too (Kubernetes sets
+   * {@code ASOCKIO_PORT} and the like next to a Service named asockio).
+   */
+  static JsonObject withOverrides(JsonObject base, Map<String, String> sysOverrides, Map<String, String> envOverrides,
+                                  java.util.function.Consumer<String> ignored) {
+    JsonObject merged = base.copy();
+    sysOverrides.forEach((k, v) -> applyOverride(merged, k, Arrays.asList(k.substring(SYS_PREFIX.length()).split("\\.")), v));
+    envOverrides.forEach((k, v) -> {
+      try {
+        applyOverride(merged, k, Arrays.asList(k.substring(ENV_PREFIX.length()).split("_")), v);
+      } catch (ConfigException notAKey) {
+        ignored.accept(k + ": " + notAKey.getMessage());
+      }
+    });
+    return merged;
   }
 
   /**
@@ -100,82 +121,84 @@ public final class ConfigLoader {
   }
 
   /**
-   * Sets the value named by {@code segments} in {@code root}.
+   * Sets the value named by {@code segments} in {@code root}, walking the config's key tree:
+   * segments match keys case-insensitively; below an array of objects ({@code gates},
+   * {@code links}, {@code clients}, access {@code rules}) a segment names an entry by its
+   * {@code name} or its index. The value is set as it parses (JSON, else a string) and
+   * checked with the rest of the config.
    *
    * @param source the variable or property, for error messages
+   * @throws ConfigException when the path names no key
    */
   static void applyOverride(JsonObject root, String source, List<String> segments, String rawValue) {
     if (segments.isEmpty() || segments.stream().anyMatch(String::isEmpty)) {
       throw new ConfigException(source, "does not name a config key");
     }
-    Object value = parseValue(rawValue);
+    Section<?> section = AsockioConfig.SECTION;
     JsonObject node = root;
-    Set<String> known = AsockioConfig.KEYS;
     String level = "top";
     for (int i = 0; i < segments.size(); i++) {
-      String key = match(node.fieldNames(), known, segments.get(i));
+      Key<?> key = match(section, segments.get(i));
       if (key == null) {
-        throw new ConfigException(source, "\"" + segments.get(i) + "\" is not a key of the " + level
-            + " level (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        throw new ConfigException(source, "\"" + segments.get(i) + "\" is not a key of the " + level + " level (known: "
+            + String.join(", ", new TreeSet<>(section.names())) + ")");
       }
-      boolean last = i == segments.size() - 1;
-      if (last) {
-        node.put(key, value);
+      if (i == segments.size() - 1) {
+        node.put(key.name, parseValue(rawValue));
         return;
       }
-      if (known == AsockioConfig.KEYS && (key.equals("gates") || key.equals("links"))) {
-        String what = key.equals("gates") ? "gate" : "link";
-        Object array = node.getValue(key);
-        JsonObject entry = array instanceof JsonArray ? findByName((JsonArray) array, segments.get(++i)) : null;
-        if (entry == null) {
-          throw new ConfigException(source, "no " + what + " named \"" + segments.get(Math.min(i, segments.size() - 1)) + "\"");
+      switch (key.shape) {
+        case VALUE -> throw new ConfigException(source, "\"" + key.name + "\" holds a value, not keys");
+        case OBJECT -> {
+          Object child = node.getValue(key.name);
+          if (!(child instanceof JsonObject)) {
+            child = new JsonObject();
+            node.put(key.name, child);
+          }
+          node = (JsonObject) child;
         }
-        if (i == segments.size() - 1) {
-          throw new ConfigException(source, "names a " + what + ", not one of its keys");
+        case OBJECT_ARRAY -> {
+          String entryName = segments.get(++i);
+          Object array = node.getValue(key.name);
+          JsonObject entry = array instanceof JsonArray ? findEntry((JsonArray) array, entryName) : null;
+          if (entry == null) {
+            throw new ConfigException(source, "no entry of " + key.name + " is named \"" + entryName + "\"");
+          }
+          if (i == segments.size() - 1) {
+            throw new ConfigException(source, "names an entry of " + key.name + ", not one of its keys");
+          }
+          node = entry;
         }
-        node = entry;
-        known = key.equals("gates") ? GateConfig.KEYS : LinkConfig.KEYS;
-        level = what;
-      } else if (known == AsockioConfig.KEYS && (key.equals("limits") || key.equals("policies"))) {
-        Object child = node.getValue(key);
-        if (!(child instanceof JsonObject)) {
-          child = new JsonObject();
-          node.put(key, child);
-        }
-        node = (JsonObject) child;
-        known = key.equals("limits") ? Limits.KEYS : Policies.KEYS;
-        level = key;
-      } else {
-        throw new ConfigException(source, "\"" + key + "\" holds a value, not keys");
+        default -> throw new IllegalStateException(key.shape.name());
       }
+      section = key.child;
+      level = key.name;
     }
   }
 
-  private static JsonObject findByName(JsonArray gates, String segment) {
-    for (int i = 0; i < gates.size(); i++) {
-      Object g = gates.getValue(i);
-      if (g instanceof JsonObject && segment.equalsIgnoreCase(String.valueOf(((JsonObject) g).getValue("name")))) {
-        return (JsonObject) g;
+  private static Key<?> match(Section<?> section, String segment) {
+    for (String name : section.names()) {
+      if (name.equalsIgnoreCase(segment)) {
+        return section.key(name);
       }
-    }
-    try {
-      int index = Integer.parseInt(segment);
-      if (index >= 0 && index < gates.size() && gates.getValue(index) instanceof JsonObject) {
-        return gates.getJsonObject(index);
-      }
-    } catch (NumberFormatException ignored) {
-      // not an index either
     }
     return null;
   }
 
-  private static String match(Set<String> present, Set<String> known, String segment) {
-    List<String> candidates = new ArrayList<>(known);
-    candidates.addAll(present);
-    for (String candidate : candidates) {
-      if (candidate.toLowerCase(Locale.ROOT).equals(segment.toLowerCase(Locale.ROOT))) {
-        return candidate;
+  private static JsonObject findEntry(JsonArray entries, String segment) {
+    for (int i = 0; i < entries.size(); i++) {
+      Object e = entries.getValue(i);
+      if (e instanceof JsonObject && segment.equalsIgnoreCase(String.valueOf(((JsonObject) e).getValue("name")))) {
+        return (JsonObject) e;
       }
+    }
+    try {
+      int index = Integer.parseInt(segment);
+      if (index >= 0 && index < entries.size() && entries.getValue(index) instanceof JsonObject) {
+        return entries.getJsonObject(index);
+      }
+    } catch (NumberFormatException ignored) {
+      // not an index either
     }
     return null;
   }

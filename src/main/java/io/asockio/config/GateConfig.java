@@ -2,47 +2,50 @@ package io.asockio.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Set;
-
 /**
- * One listening endpoint: a TCP host and port (IPv4 or IPv6) or a Unix socket path.
+ * One listening endpoint and how its connections are served.
  *
- * @param name       unique name of the gate, used in logs and client records
- * @param transport  {@code tcp} or {@code unix}
- * @param host       TCP bind address ({@value #DEFAULT_HOST} by default; {@code ::1} for IPv6 loopback)
- * @param port       TCP port, 0 for an ephemeral one
- * @param path       Unix socket path
- * @param mode       {@code framed} (PROTOCOL.md) or {@code raw} (bytes as they come)
- * @param instances  gate verticle instances sharing the endpoint (Vert.x round-robin)
- * @param reusePort  SO_REUSEPORT, so that several processes share the port (native epoll only)
- * @param processor  class name of an {@code InlineProcessor} attached to every connection of
- *                   this gate, or null for none
- * @param tls        TLS settings (tcp gates), or null for plain TCP
- * @param limits     protections against abuse (idle timeout, connection bounds, accept rate)
- * @param deliverTo  event-bus address receiving the messages of this gate's clients (when no
- *                   processor serves them), or null
+ * @param name      unique name of the gate, used in logs, client records and overrides
+ * @param endpoint  where it listens: TCP host and port (IPv4 or IPv6, optionally TLS) or a Unix socket path
+ * @param mode      {@code framed} (PROTOCOL.md) or {@code raw} (bytes as they come)
+ * @param instances gate verticle instances sharing the endpoint (Vert.x round-robin)
+ * @param reusePort SO_REUSEPORT, so that several processes share the port (native epoll only)
+ * @param processor class name of an {@code InlineProcessor} attached to every connection of
+ *                  this gate, or null for none
+ * @param limits    protections against abuse (idle timeout, connection bounds, accept rate)
+ * @param deliverTo event-bus address receiving the messages of this gate's clients (when no
+ *                  processor serves them), or null
  */
-public record GateConfig(String name, Transport transport, String host, int port, String path,
-                         Mode mode, int instances, boolean reusePort, String processor, TlsConfig tls,
+public record GateConfig(String name, Endpoint endpoint, Mode mode, int instances, boolean reusePort, String processor,
                          GateLimits limits, String deliverTo) {
 
-  /** Transport of a gate. */
+  /** Transport of a gate or a link. */
   public enum Transport { TCP, UNIX }
 
-  /** Whether a gate frames messages. */
+  /** Whether a gate (or a link) frames messages. */
   public enum Mode { FRAMED, RAW }
 
-  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final String DEFAULT_HOST = Endpoint.DEFAULT_HOST;
   public static final Mode DEFAULT_MODE = Mode.FRAMED;
   public static final int DEFAULT_INSTANCES = 1;
   public static final int MAX_INSTANCES = 256;
-  /** Linux limit of a Unix socket path ({@code sun_path} is 108 bytes with its terminating NUL). */
-  public static final int MAX_UNIX_PATH_BYTES = 107;
 
-  static final Set<String> KEYS = Set.of("name", "transport", "host", "port", "path", "mode", "instances",
-      "reusePort", "processor", "tls", "idleTimeoutMs", "maxConnections", "maxConnectionsPerAddress",
-      "maxPendingHandshakes", "acceptRatePerSecond", "deliverTo");
+  static final Key<String> NAME = Key.requiredString("name");
+  static final Key<Mode> MODE = Key.enumeration("mode", Mode.class, DEFAULT_MODE);
+  static final Key<Integer> INSTANCES = Key.integer("instances", DEFAULT_INSTANCES, 1, MAX_INSTANCES);
+  static final Key<Boolean> REUSE_PORT = Key.bool("reusePort", false);
+  static final Key<String> PROCESSOR = Key.optionalName("processor");
+  static final Key<String> DELIVER_TO = Key.optionalName("deliverTo");
+
+  static final Section<GateConfig> SECTION = new Section<GateConfig>()
+      .add(NAME, GateConfig::name)
+      .inline(Endpoint.SECTION, GateConfig::endpoint)
+      .add(MODE, GateConfig::mode)
+      .add(INSTANCES, GateConfig::instances)
+      .add(REUSE_PORT, g -> g.transport() == Transport.TCP ? g.reusePort : null)
+      .add(PROCESSOR, GateConfig::processor)
+      .inline(GateLimits.SECTION, GateConfig::limits)
+      .add(DELIVER_TO, GateConfig::deliverTo);
 
   public GateConfig {
     limits = limits == null ? GateLimits.DEFAULTS : limits;
@@ -50,135 +53,88 @@ public record GateConfig(String name, Transport transport, String host, int port
 
   /** A framed TCP gate on {@code host:port}. */
   public static GateConfig tcp(String name, String host, int port) {
-    return new GateConfig(name, Transport.TCP, host, port, null, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
-        GateLimits.DEFAULTS, null);
+    return new GateConfig(name, Endpoint.tcp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null);
   }
 
   /** A framed Unix-socket gate on {@code path}. */
   public static GateConfig unix(String name, String path) {
-    return new GateConfig(name, Transport.UNIX, null, 0, path, DEFAULT_MODE, DEFAULT_INSTANCES, false, null, null,
-        GateLimits.DEFAULTS, null);
+    return new GateConfig(name, Endpoint.unix(path), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null);
   }
 
-  public GateConfig withMode(Mode newMode) {
-    return new GateConfig(name, transport, host, port, path, newMode, instances, reusePort, processor, tls, limits, deliverTo);
+  public Transport transport() {
+    return endpoint.transport();
   }
 
-  public GateConfig withInstances(int n) {
-    return new GateConfig(name, transport, host, port, path, mode, n, reusePort, processor, tls, limits, deliverTo);
+  public String host() {
+    return endpoint.host();
   }
 
-  public GateConfig withReusePort(boolean on) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, on, processor, tls, limits, deliverTo);
+  public int port() {
+    return endpoint.port();
   }
 
-  public GateConfig withProcessor(String className) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, className, tls, limits, deliverTo);
+  public String path() {
+    return endpoint.path();
   }
 
-  public GateConfig withPort(int newPort) {
-    return new GateConfig(name, transport, host, newPort, path, mode, instances, reusePort, processor, tls, limits, deliverTo);
-  }
-
-  public GateConfig withTls(TlsConfig newTls) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, newTls, limits, deliverTo);
-  }
-
-  public GateConfig withLimits(GateLimits newLimits) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, newLimits, deliverTo);
-  }
-
-  public GateConfig withDeliverTo(String address) {
-    return new GateConfig(name, transport, host, port, path, mode, instances, reusePort, processor, tls, limits, address);
+  public TlsConfig tls() {
+    return endpoint.tls();
   }
 
   /** The transport as access rules name it: {@code tcp}, {@code tls} or {@code unix}. */
   public String transportName() {
-    return tls != null ? "tls" : transport.name().toLowerCase();
+    return endpoint.transportName();
   }
 
-  /** Human form of the endpoint, e.g. {@code tcp 127.0.0.1:25000} or {@code unix run/asockio.sock}. */
-  public String endpoint() {
-    return transport == Transport.TCP
-        ? transportName() + " " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
-        : "unix " + path;
+  public GateConfig withMode(Mode newMode) {
+    return new GateConfig(name, endpoint, newMode, instances, reusePort, processor, limits, deliverTo);
+  }
+
+  public GateConfig withInstances(int n) {
+    return new GateConfig(name, endpoint, mode, n, reusePort, processor, limits, deliverTo);
+  }
+
+  public GateConfig withReusePort(boolean on) {
+    return new GateConfig(name, endpoint, mode, instances, on, processor, limits, deliverTo);
+  }
+
+  public GateConfig withProcessor(String className) {
+    return new GateConfig(name, endpoint, mode, instances, reusePort, className, limits, deliverTo);
+  }
+
+  public GateConfig withPort(int newPort) {
+    return new GateConfig(name, endpoint.withPort(newPort), mode, instances, reusePort, processor, limits, deliverTo);
+  }
+
+  public GateConfig withTls(TlsConfig newTls) {
+    return new GateConfig(name, endpoint.withTls(newTls), mode, instances, reusePort, processor, limits, deliverTo);
+  }
+
+  public GateConfig withLimits(GateLimits newLimits) {
+    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, newLimits, deliverTo);
+  }
+
+  public GateConfig withDeliverTo(String address) {
+    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, limits, address);
   }
 
   static GateConfig fromJson(JsonObject json, String path) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(KEYS);
-    String name = f.requiredString("name");
-    Transport transport = f.enumValue("transport", Transport.class, Transport.TCP);
-    Mode mode = f.enumValue("mode", Mode.class, DEFAULT_MODE);
-    int instances = f.integer("instances", DEFAULT_INSTANCES, 1, MAX_INSTANCES);
-    boolean reusePort = f.bool("reusePort", false);
-    String processor = f.string("processor", null);
-    if (processor != null && processor.isBlank()) {
-      processor = null;
+    JsonFields f = SECTION.fields(json, path);
+    String name = f.read(NAME);
+    Endpoint endpoint = Endpoint.read(f, true);
+    boolean reusePort = f.read(REUSE_PORT);
+    if (reusePort && endpoint.transport() != Transport.TCP) {
+      throw new ConfigException(f.key(REUSE_PORT), "only for transport tcp");
     }
-    if (transport == Transport.TCP) {
-      if (f.has("path")) {
-        throw new ConfigException(f.key("path"), "only for transport unix");
-      }
-      String host = f.string("host", DEFAULT_HOST);
-      if (host.isBlank()) {
-        throw new ConfigException(f.key("host"), "expected a bind address, got an empty string");
-      }
-      if (!f.has("port")) {
-        throw new ConfigException(f.key("port"), "required for transport tcp (0 picks a free port)");
-      }
-      int port = f.integer("port", 0, 0, 65535);
-      TlsConfig tls = f.has("tls") ? TlsConfig.fromJson(f.object("tls"), f.key("tls"), true) : null;
-      return new GateConfig(name, transport, host, port, null, mode, instances, reusePort, processor, tls,
-          GateLimits.fromGateJson(f), deliverTo(f, processor));
+    String processor = f.read(PROCESSOR);
+    String deliverTo = f.read(DELIVER_TO);
+    if (deliverTo != null && processor != null) {
+      throw new ConfigException(f.key(DELIVER_TO), "a gate's clients are served by a processor or delivered to the bus, not both");
     }
-    if (f.has("tls")) {
-      throw new ConfigException(f.key("tls"), "only for transport tcp");
-    }
-    if (f.has("host") || f.has("port")) {
-      throw new ConfigException(f.key(f.has("host") ? "host" : "port"), "only for transport tcp");
-    }
-    if (reusePort) {
-      throw new ConfigException(f.key("reusePort"), "only for transport tcp");
-    }
-    String socketPath = f.requiredString("path");
-    if (socketPath.getBytes(StandardCharsets.UTF_8).length > MAX_UNIX_PATH_BYTES) {
-      throw new ConfigException(f.key("path"), "a Unix socket path is at most " + MAX_UNIX_PATH_BYTES
-          + " bytes, got " + socketPath.getBytes(StandardCharsets.UTF_8).length);
-    }
-    return new GateConfig(name, transport, null, 0, socketPath, mode, instances, false, processor, null,
-        GateLimits.fromGateJson(f), deliverTo(f, processor));
-  }
-
-  private static String deliverTo(JsonFields f, String processor) {
-    String address = f.string("deliverTo", null);
-    if (address != null && processor != null) {
-      throw new ConfigException(f.key("deliverTo"), "a gate's clients are served by a processor or delivered to the bus, not both");
-    }
-    return address == null || address.isBlank() ? null : address;
+    return new GateConfig(name, endpoint, f.read(MODE), f.read(INSTANCES), reusePort, processor, GateLimits.read(f), deliverTo);
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("name", name).put("transport", transport.name().toLowerCase());
-    if (transport == Transport.TCP) {
-      json.put("host", host).put("port", port);
-    } else {
-      json.put("path", path);
-    }
-    json.put("mode", mode.name().toLowerCase()).put("instances", instances);
-    if (transport == Transport.TCP) {
-      json.put("reusePort", reusePort);
-    }
-    if (processor != null) {
-      json.put("processor", processor);
-    }
-    if (tls != null) {
-      json.put("tls", tls.toJson());
-    }
-    limits.putInto(json);
-    if (deliverTo != null) {
-      json.put("deliverTo", deliverTo);
-    }
-    return json;
+    return SECTION.toJson(this);
   }
 }

@@ -1,8 +1,5 @@
 package io.asockio.config;
 
-import io.vertx.core.json.JsonObject;
-
-import java.util.Set;
 
 /**
  * Per-gate protections against abuse. 0 turns a bound off.
@@ -25,15 +22,33 @@ public record GateLimits(long idleTimeoutMs, int maxConnections, int maxConnecti
   public static final GateLimits DEFAULTS = new GateLimits(DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS,
       DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_MAX_PENDING_HANDSHAKES, DEFAULT_ACCEPT_RATE_PER_SECOND);
 
-  static final Set<String> KEYS = Set.of("idleTimeoutMs", "maxConnections", "maxConnectionsPerAddress",
-      "maxPendingHandshakes", "acceptRatePerSecond");
+  static final Key<Long> IDLE_TIMEOUT_MS = Key.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 0, 7 * Limits.DAY_MS);
+  static final Key<Integer> MAX_CONNECTIONS = Key.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 0, Limits.MAX_COUNT);
+  static final Key<Integer> MAX_CONNECTIONS_PER_ADDRESS = Key.integer("maxConnectionsPerAddress",
+      DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 0, Limits.MAX_COUNT);
+  static final Key<Integer> MAX_PENDING_HANDSHAKES = Key.integer("maxPendingHandshakes", DEFAULT_MAX_PENDING_HANDSHAKES, 0,
+      Limits.MAX_COUNT);
+  static final Key<Integer> ACCEPT_RATE_PER_SECOND = Key.integer("acceptRatePerSecond", DEFAULT_ACCEPT_RATE_PER_SECOND, 0,
+      Limits.MAX_COUNT);
+
+  /** These keys sit flat in a gate's object ({@code "maxConnections": 100} next to {@code "port"}). */
+  static final Section<GateLimits> SECTION = new Section<GateLimits>()
+      .add(IDLE_TIMEOUT_MS, GateLimits::idleTimeoutMs)
+      .add(MAX_CONNECTIONS, GateLimits::maxConnections)
+      .add(MAX_CONNECTIONS_PER_ADDRESS, GateLimits::maxConnectionsPerAddress)
+      .add(MAX_PENDING_HANDSHAKES, GateLimits::maxPendingHandshakes)
+      .add(ACCEPT_RATE_PER_SECOND, GateLimits::acceptRatePerSecond);
 
   public GateLimits withIdleTimeoutMs(long ms) {
     return new GateLimits(ms, maxConnections, maxConnectionsPerAddress, maxPendingHandshakes, acceptRatePerSecond);
   }
 
-  public GateLimits withMaxConnections(int total, int perAddress) {
-    return new GateLimits(idleTimeoutMs, total, perAddress, maxPendingHandshakes, acceptRatePerSecond);
+  public GateLimits withMaxConnections(int connections) {
+    return new GateLimits(idleTimeoutMs, connections, maxConnectionsPerAddress, maxPendingHandshakes, acceptRatePerSecond);
+  }
+
+  public GateLimits withMaxConnectionsPerAddress(int connections) {
+    return new GateLimits(idleTimeoutMs, maxConnections, connections, maxPendingHandshakes, acceptRatePerSecond);
   }
 
   public GateLimits withMaxPendingHandshakes(int n) {
@@ -44,19 +59,9 @@ public record GateLimits(long idleTimeoutMs, int maxConnections, int maxConnecti
     return new GateLimits(idleTimeoutMs, maxConnections, maxConnectionsPerAddress, maxPendingHandshakes, n);
   }
 
-  /** Reads the limit keys that sit directly in a gate object. */
-  static GateLimits fromGateJson(JsonFields f) {
-    return new GateLimits(
-        f.number("idleTimeoutMs", DEFAULT_IDLE_TIMEOUT_MS, 0, 7L * 24 * 3600 * 1000),
-        f.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 0, 10_000_000),
-        f.integer("maxConnectionsPerAddress", DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 0, 10_000_000),
-        f.integer("maxPendingHandshakes", DEFAULT_MAX_PENDING_HANDSHAKES, 0, 10_000_000),
-        f.integer("acceptRatePerSecond", DEFAULT_ACCEPT_RATE_PER_SECOND, 0, 10_000_000));
-  }
-
-  void putInto(JsonObject gate) {
-    gate.put("idleTimeoutMs", idleTimeoutMs).put("maxConnections", maxConnections)
-        .put("maxConnectionsPerAddress", maxConnectionsPerAddress).put("maxPendingHandshakes", maxPendingHandshakes)
-        .put("acceptRatePerSecond", acceptRatePerSecond);
+  /** Reads the limit keys of a gate's object. */
+  static GateLimits read(JsonFields f) {
+    return new GateLimits(f.read(IDLE_TIMEOUT_MS), f.read(MAX_CONNECTIONS), f.read(MAX_CONNECTIONS_PER_ADDRESS),
+        f.read(MAX_PENDING_HANDSHAKES), f.read(ACCEPT_RATE_PER_SECOND));
   }
 }

@@ -33,6 +33,59 @@ final class JsonFields {
     }
   }
 
+  /** The value of {@code key}, read and checked as it describes (its default when absent). */
+  <T> T read(Key<T> key) {
+    return key.read(this);
+  }
+
+  /** Whether {@code key} is present. */
+  boolean has(Key<?> key) {
+    return has(key.name);
+  }
+
+  /** The key path of {@code key}, for error messages. */
+  String key(Key<?> key) {
+    return key(key.name);
+  }
+
+  /** The raw JSON value, or null. */
+  Object raw(String name) {
+    return json.getValue(name);
+  }
+
+  double decimal(String name, double defaultValue, double min, double max) {
+    Object value = json.getValue(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (!(value instanceof Number)) {
+      throw new ConfigException(key(name), "expected a number, got " + describe(value));
+    }
+    double d = ((Number) value).doubleValue();
+    if (d < min || d > max) {
+      throw new ConfigException(key(name), "expected " + min + ".." + max + ", got " + d);
+    }
+    return d;
+  }
+
+  /** A list of non-empty strings, or null when absent. */
+  List<String> strings(String name) {
+    JsonArray array = array(name);
+    if (array == null) {
+      return null;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object v = array.getValue(i);
+      if (!(v instanceof String) || ((String) v).isBlank()) {
+        throw new ConfigException(key(name) + "[" + i + "]", "expected a non-empty string, got "
+            + (v == null ? "null" : describe(v)));
+      }
+      out.add((String) v);
+    }
+    return out;
+  }
+
   boolean has(String name) {
     return json.getValue(name) != null;
   }

@@ -3,7 +3,6 @@ package io.asockio.config;
 import io.asockio.codec.Frames;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
 
 /**
  * Bounds that keep one peer from hurting the others.
@@ -33,13 +32,37 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   public static final long DEFAULT_OFFLINE_QUEUE_BYTES = 16L * 1024 * 1024;
   public static final long DEFAULT_MAX_UNREAD_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_BUS_DELIVERY_WINDOW = 64;
+  /** Upper bound of timeouts: a day. */
+  static final long DAY_MS = 24L * 3600 * 1000;
+  /** Upper bound of message counts. */
+  static final int MAX_COUNT = 10_000_000;
 
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_KEYWORD_LENGTH,
       DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_QUEUED_OUTPUT_BYTES, DEFAULT_OFFLINE_QUEUE_MESSAGES,
       DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW);
 
-  static final Set<String> KEYS = Set.of("maxMessageSize", "maxKeywordLength", "handshakeTimeoutMs",
-      "maxQueuedOutputBytes", "offlineQueueMessages", "offlineQueueBytes", "maxUnreadBytes", "busDeliveryWindow");
+  static final Key<Long> MAX_MESSAGE_SIZE = Key.number("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE, 0,
+      Frames.MAX_IN_MEMORY_PAYLOAD);
+  static final Key<Integer> MAX_KEYWORD_LENGTH = Key.integer("maxKeywordLength", DEFAULT_MAX_KEYWORD_LENGTH, 1,
+      MAX_KEYWORD_LENGTH_BOUND);
+  static final Key<Long> HANDSHAKE_TIMEOUT_MS = Key.number("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT_MS, 1, DAY_MS);
+  static final Key<Long> MAX_QUEUED_OUTPUT_BYTES = Key.number("maxQueuedOutputBytes", DEFAULT_MAX_QUEUED_OUTPUT_BYTES, 1,
+      Long.MAX_VALUE);
+  static final Key<Integer> OFFLINE_QUEUE_MESSAGES = Key.integer("offlineQueueMessages", DEFAULT_OFFLINE_QUEUE_MESSAGES, 0,
+      MAX_COUNT);
+  static final Key<Long> OFFLINE_QUEUE_BYTES = Key.number("offlineQueueBytes", DEFAULT_OFFLINE_QUEUE_BYTES, 0, Long.MAX_VALUE);
+  static final Key<Long> MAX_UNREAD_BYTES = Key.number("maxUnreadBytes", DEFAULT_MAX_UNREAD_BYTES, 1, Long.MAX_VALUE);
+  static final Key<Integer> BUS_DELIVERY_WINDOW = Key.integer("busDeliveryWindow", DEFAULT_BUS_DELIVERY_WINDOW, 1, 1_000_000);
+
+  static final Section<Limits> SECTION = new Section<Limits>()
+      .add(MAX_MESSAGE_SIZE, Limits::maxMessageSize)
+      .add(MAX_KEYWORD_LENGTH, Limits::maxKeywordLength)
+      .add(HANDSHAKE_TIMEOUT_MS, Limits::handshakeTimeoutMs)
+      .add(MAX_QUEUED_OUTPUT_BYTES, Limits::maxQueuedOutputBytes)
+      .add(OFFLINE_QUEUE_MESSAGES, Limits::offlineQueueMessages)
+      .add(OFFLINE_QUEUE_BYTES, Limits::offlineQueueBytes)
+      .add(MAX_UNREAD_BYTES, Limits::maxUnreadBytes)
+      .add(BUS_DELIVERY_WINDOW, Limits::busDeliveryWindow);
 
   public Limits withMaxMessageSize(long bytes) {
     return new Limits(bytes, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
@@ -61,9 +84,14 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
         offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
   }
 
-  public Limits withOfflineQueue(int messages, long bytes) {
-    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, messages, bytes,
-        maxUnreadBytes, busDeliveryWindow);
+  public Limits withOfflineQueueMessages(int messages) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, messages,
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+  }
+
+  public Limits withOfflineQueueBytes(long bytes) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
+        bytes, maxUnreadBytes, busDeliveryWindow);
   }
 
   public Limits withBusDeliveryWindow(int messages) {
@@ -77,23 +105,13 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   }
 
   static Limits fromJson(JsonObject json, String path) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(KEYS);
-    return new Limits(
-        f.number("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE, 0, Frames.MAX_IN_MEMORY_PAYLOAD),
-        f.integer("maxKeywordLength", DEFAULT_MAX_KEYWORD_LENGTH, 1, MAX_KEYWORD_LENGTH_BOUND),
-        f.number("handshakeTimeoutMs", DEFAULT_HANDSHAKE_TIMEOUT_MS, 1, 24L * 3600 * 1000),
-        f.number("maxQueuedOutputBytes", DEFAULT_MAX_QUEUED_OUTPUT_BYTES, 1, Long.MAX_VALUE),
-        f.integer("offlineQueueMessages", DEFAULT_OFFLINE_QUEUE_MESSAGES, 0, 10_000_000),
-        f.number("offlineQueueBytes", DEFAULT_OFFLINE_QUEUE_BYTES, 0, Long.MAX_VALUE),
-        f.number("maxUnreadBytes", DEFAULT_MAX_UNREAD_BYTES, 1, Long.MAX_VALUE),
-        f.integer("busDeliveryWindow", DEFAULT_BUS_DELIVERY_WINDOW, 1, 1_000_000));
+    JsonFields f = SECTION.fields(json, path);
+    return new Limits(f.read(MAX_MESSAGE_SIZE), f.read(MAX_KEYWORD_LENGTH), f.read(HANDSHAKE_TIMEOUT_MS),
+        f.read(MAX_QUEUED_OUTPUT_BYTES), f.read(OFFLINE_QUEUE_MESSAGES), f.read(OFFLINE_QUEUE_BYTES),
+        f.read(MAX_UNREAD_BYTES), f.read(BUS_DELIVERY_WINDOW));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("maxMessageSize", maxMessageSize).put("maxKeywordLength", maxKeywordLength)
-        .put("handshakeTimeoutMs", handshakeTimeoutMs).put("maxQueuedOutputBytes", maxQueuedOutputBytes)
-        .put("offlineQueueMessages", offlineQueueMessages).put("offlineQueueBytes", offlineQueueBytes)
-        .put("maxUnreadBytes", maxUnreadBytes).put("busDeliveryWindow", busDeliveryWindow);
+    return SECTION.toJson(this);
   }
 }

@@ -2,8 +2,6 @@ package io.asockio.config;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.Set;
-
 /**
  * What the server does with unknown keywords and with a name that is already connected.
  *
@@ -21,16 +19,19 @@ public record Policies(Unexpected unexpected, Takeover takeover) {
 
   public static final Policies DEFAULTS = new Policies(Unexpected.ACCEPT, Takeover.REPLACE);
 
-  static final Set<String> KEYS = Set.of("unexpected", "takeover");
+  static final Key<Unexpected> UNEXPECTED = Key.enumeration("unexpected", Unexpected.class, Unexpected.ACCEPT);
+  static final Key<Takeover> TAKEOVER = Key.enumeration("takeover", Takeover.class, Takeover.REPLACE);
+
+  static final Section<Policies> SECTION = new Section<Policies>()
+      .add(UNEXPECTED, Policies::unexpected)
+      .add(TAKEOVER, Policies::takeover);
 
   static Policies fromJson(JsonObject json, String path) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(KEYS);
-    return new Policies(f.enumValue("unexpected", Unexpected.class, DEFAULTS.unexpected()),
-        f.enumValue("takeover", Takeover.class, DEFAULTS.takeover()));
+    JsonFields f = SECTION.fields(json, path);
+    return new Policies(f.read(UNEXPECTED), f.read(TAKEOVER));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("unexpected", unexpected.name().toLowerCase()).put("takeover", takeover.name().toLowerCase());
+    return SECTION.toJson(this);
   }
 }

@@ -1,11 +1,10 @@
 package io.asockio.config;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * TLS for a gate (server side) or a link (client side). Key and certificate come from PEM
@@ -33,16 +32,35 @@ public record TlsConfig(String certPath, String keyPath, String pkcs12Path, Stri
   /** Whether a link checks the server's host name. */
   public enum HostnameVerification { HTTPS, NONE }
 
-  static final Set<String> KEYS = Set.of("certPath", "keyPath", "pkcs12Path", "pkcs12Password", "clientAuth",
-      "trustPemPaths", "trustPkcs12Path", "trustPkcs12Password", "hostnameVerification");
+  static final Key<String> CERT_PATH = Key.optionalName("certPath");
+  static final Key<String> KEY_PATH = Key.optionalName("keyPath");
+  static final Key<String> PKCS12_PATH = Key.optionalName("pkcs12Path");
+  static final Key<String> PKCS12_PASSWORD = Key.string("pkcs12Password", null);
+  static final Key<ClientAuth> CLIENT_AUTH = Key.enumeration("clientAuth", ClientAuth.class, ClientAuth.NONE);
+  static final Key<List<String>> TRUST_PEM_PATHS = Key.strings("trustPemPaths");
+  static final Key<String> TRUST_PKCS12_PATH = Key.optionalName("trustPkcs12Path");
+  static final Key<String> TRUST_PKCS12_PASSWORD = Key.string("trustPkcs12Password", null);
+  static final Key<HostnameVerification> HOSTNAME_VERIFICATION = Key.enumeration("hostnameVerification",
+      HostnameVerification.class, null);
+
+  static final Section<TlsConfig> SECTION = new Section<TlsConfig>()
+      .add(CERT_PATH, TlsConfig::certPath)
+      .add(KEY_PATH, TlsConfig::keyPath)
+      .add(PKCS12_PATH, TlsConfig::pkcs12Path)
+      .add(PKCS12_PASSWORD, TlsConfig::pkcs12Password)
+      .add(CLIENT_AUTH, t -> t.hostnameVerification == null ? t.clientAuth : null) // gates only
+      .add(TRUST_PEM_PATHS, t -> t.trustPemPaths.isEmpty() ? null : t.trustPemPaths)
+      .add(TRUST_PKCS12_PATH, TlsConfig::trustPkcs12Path)
+      .add(TRUST_PKCS12_PASSWORD, TlsConfig::trustPkcs12Password)
+      .add(HOSTNAME_VERIFICATION, TlsConfig::hostnameVerification);
 
   public TlsConfig {
     trustPemPaths = trustPemPaths == null ? List.of() : List.copyOf(trustPemPaths);
   }
 
   /** Server TLS from a PKCS#12 store. */
-  public static TlsConfig serverPkcs12(String path, String password) {
-    return new TlsConfig(null, null, path, password, ClientAuth.NONE, List.of(), null, null, null);
+  public static TlsConfig serverPkcs12(Path store, String password) {
+    return new TlsConfig(null, null, store.toString(), password, ClientAuth.NONE, List.of(), null, null, null);
   }
 
   /** Client TLS trusting the given PEM CA certificates, with an explicit host name check choice. */
@@ -55,8 +73,9 @@ public record TlsConfig(String certPath, String keyPath, String pkcs12Path, Stri
         trustPkcs12Password, hostnameVerification);
   }
 
-  public TlsConfig withKeyCertPkcs12(String path, String password) {
-    return new TlsConfig(null, null, path, password, clientAuth, trustPemPaths, trustPkcs12Path, trustPkcs12Password,
+  /** The key and certificate from a PKCS#12 store (a client certificate, on a link). */
+  public TlsConfig withKeyCertPkcs12(Path store, String password) {
+    return new TlsConfig(null, null, store.toString(), password, clientAuth, trustPemPaths, trustPkcs12Path, trustPkcs12Password,
         hostnameVerification);
   }
 
@@ -88,79 +107,46 @@ public record TlsConfig(String certPath, String keyPath, String pkcs12Path, Stri
   }
 
   static TlsConfig fromJson(JsonObject json, String path, boolean server) {
-    JsonFields f = new JsonFields(json, path);
-    f.rejectUnknown(KEYS);
-    String cert = f.string("certPath", null);
-    String key = f.string("keyPath", null);
-    String p12 = f.string("pkcs12Path", null);
+    JsonFields f = SECTION.fields(json, path);
+    String cert = f.read(CERT_PATH);
+    String key = f.read(KEY_PATH);
+    String p12 = f.read(PKCS12_PATH);
     if ((cert == null) != (key == null)) {
-      throw new ConfigException(f.key(cert == null ? "certPath" : "keyPath"), "certPath and keyPath go together");
+      throw new ConfigException(f.key(cert == null ? CERT_PATH : KEY_PATH), "certPath and keyPath go together");
     }
     if (cert != null && p12 != null) {
-      throw new ConfigException(f.key("pkcs12Path"), "give PEM files (certPath, keyPath) or a PKCS#12 store, not both");
+      throw new ConfigException(f.key(PKCS12_PATH), "give PEM files (certPath, keyPath) or a PKCS#12 store, not both");
     }
     if (server && cert == null && p12 == null) {
-      throw new ConfigException(f.key("certPath"), "a TLS gate needs its certificate and key (certPath and keyPath, or pkcs12Path)");
+      throw new ConfigException(f.key(CERT_PATH), "a TLS gate needs its certificate and key (certPath and keyPath, or pkcs12Path)");
     }
-    List<String> trustPem = new ArrayList<>();
-    JsonArray trust = f.array("trustPemPaths");
-    for (int i = 0; trust != null && i < trust.size(); i++) {
-      Object v = trust.getValue(i);
-      if (!(v instanceof String) || ((String) v).isEmpty()) {
-        throw new ConfigException(f.key("trustPemPaths") + "[" + i + "]", "expected a file path");
-      }
-      trustPem.add((String) v);
-    }
-    String trustP12 = f.string("trustPkcs12Path", null);
+    List<String> trustPem = f.read(TRUST_PEM_PATHS);
+    trustPem = trustPem == null ? List.of() : trustPem;
+    String trustP12 = f.read(TRUST_PKCS12_PATH);
     if (!trustPem.isEmpty() && trustP12 != null) {
-      throw new ConfigException(f.key("trustPkcs12Path"), "give trustPemPaths or trustPkcs12Path, not both");
+      throw new ConfigException(f.key(TRUST_PKCS12_PATH), "give trustPemPaths or trustPkcs12Path, not both");
     }
-    ClientAuth auth = f.enumValue("clientAuth", ClientAuth.class, ClientAuth.NONE);
-    if (!server && f.has("clientAuth")) {
-      throw new ConfigException(f.key("clientAuth"), "only for gates");
+    ClientAuth auth = f.read(CLIENT_AUTH);
+    if (!server && f.has(CLIENT_AUTH)) {
+      throw new ConfigException(f.key(CLIENT_AUTH), "only for gates");
     }
     if (server && auth != ClientAuth.NONE && trustPem.isEmpty() && trustP12 == null) {
-      throw new ConfigException(f.key("trustPemPaths"), "clientAuth " + auth.name().toLowerCase()
+      throw new ConfigException(f.key(TRUST_PEM_PATHS), "clientAuth " + auth.name().toLowerCase()
           + " needs the CA certificates that sign client certificates (trustPemPaths or trustPkcs12Path)");
     }
-    HostnameVerification verification = f.enumValue("hostnameVerification", HostnameVerification.class, null);
+    HostnameVerification verification = f.read(HOSTNAME_VERIFICATION);
     if (server && verification != null) {
-      throw new ConfigException(f.key("hostnameVerification"), "only for links");
+      throw new ConfigException(f.key(HOSTNAME_VERIFICATION), "only for links");
     }
     if (!server && verification == null) {
-      throw new ConfigException(f.key("hostnameVerification"),
+      throw new ConfigException(f.key(HOSTNAME_VERIFICATION),
           "required for a TLS link: \"https\" to check the server's name against its certificate, or \"none\"");
     }
-    return new TlsConfig(cert, key, p12, f.string("pkcs12Password", null), auth, trustPem, trustP12,
-        f.string("trustPkcs12Password", null), verification);
+    return new TlsConfig(cert, key, p12, f.read(PKCS12_PASSWORD), auth, trustPem, trustP12, f.read(TRUST_PKCS12_PASSWORD),
+        verification);
   }
 
   JsonObject toJson() {
-    JsonObject json = new JsonObject();
-    if (certPath != null) {
-      json.put("certPath", certPath).put("keyPath", keyPath);
-    }
-    if (pkcs12Path != null) {
-      json.put("pkcs12Path", pkcs12Path);
-      if (pkcs12Password != null) {
-        json.put("pkcs12Password", pkcs12Password);
-      }
-    }
-    if (hostnameVerification == null) {
-      json.put("clientAuth", clientAuth.name().toLowerCase());
-    }
-    if (!trustPemPaths.isEmpty()) {
-      json.put("trustPemPaths", new JsonArray(new ArrayList<>(trustPemPaths)));
-    }
-    if (trustPkcs12Path != null) {
-      json.put("trustPkcs12Path", trustPkcs12Path);
-      if (trustPkcs12Password != null) {
-        json.put("trustPkcs12Password", trustPkcs12Password);
-      }
-    }
-    if (hostnameVerification != null) {
-      json.put("hostnameVerification", hostnameVerification.name().toLowerCase());
-    }
-    return json;
+    return SECTION.toJson(this);
   }
 }

@@ -174,7 +174,7 @@ class InlineProcessorTest {
   void processorsAttachPerClientInConfigAndByApiAndWinOverTheGate() throws Exception {
     List<String> vipEvents = new CopyOnWriteArrayList<>();
     Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0).withProcessor(EchoProcessor.class.getName()))
-        .withClientConfigs(List.of(new ClientConfig("shouter", Shouter.class.getName()), ClientConfig.named("vip"))));
+        .withClientConfigs(List.of(ClientConfig.named("shouter").withProcessor(Shouter.class.getName()), ClientConfig.named("vip"))));
     node.clientProcessor("vip", () -> new Recorder(vipEvents));
     int port = node.port("tcp");
     try (FrameClient plain = FrameClient.named(HOST, port, "plain");

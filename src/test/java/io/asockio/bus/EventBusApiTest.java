@@ -134,7 +134,7 @@ class EventBusApiTest {
   @Test
   void anyVerticleSendsByNameInOrderAndLearnsWhyNot(Vertx vertx) throws Exception {
     node = Asockio.start(vertx, AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0)).withClients("bob", "later")
-        .withLimits(Limits.DEFAULTS.withOfflineQueue(10, 1 << 20))).await();
+        .withLimits(Limits.DEFAULTS.withOfflineQueueMessages(10).withOfflineQueueBytes(1 << 20))).await();
     try (FrameClient bob = FrameClient.named(HOST, node.port("tcp"), "bob")) {
       Await.until("bob's address registered", () -> node.directory().lookup("bob").await() != null);
       vertx.deployVerticle(new Sender("bob", 1000)).await();

@@ -130,4 +130,64 @@ class ConfigTest {
       Files.deleteIfExists(file);
     }
   }
+
+  @Test
+  void overridesReachEveryKeyOfEveryLevel() {
+    JsonObject json = minimal().put("links", new JsonArray().add(new JsonObject().put("name", "upstream").put("port", 25001)))
+        .put("access", new JsonObject().put("named", new JsonObject().put("rules", new JsonArray()
+            .add(new JsonObject().put("name", "workers").put("keyword", "worker-*").put("action", "allow")))));
+    ConfigLoader.applyOverride(json, "ASOCKIO_CLUSTER_PORT", List.of("CLUSTER", "PORT"), "5801");
+    ConfigLoader.applyOverride(json, "ASOCKIO_CLUSTER_MEMBERS", List.of("CLUSTER", "MEMBERS"), "[\"asockio-0.asockio-headless:5701\"]");
+    ConfigLoader.applyOverride(json, "ASOCKIO_GATES_TCP_TLS_PKCS12PATH", List.of("GATES", "TCP", "TLS", "PKCS12PATH"), "/etc/s.p12");
+    ConfigLoader.applyOverride(json, "ASOCKIO_LINKS_UPSTREAM_RECONNECT_MAXDELAYMS", List.of("LINKS", "UPSTREAM", "RECONNECT",
+        "MAXDELAYMS"), "5000");
+    ConfigLoader.applyOverride(json, "ASOCKIO_ACCESS_NAMED_RULES_WORKERS_SOURCE", List.of("ACCESS", "NAMED", "RULES", "WORKERS",
+        "SOURCE"), "[\"10.0.0.0/8\"]");
+    ConfigLoader.applyOverride(json, "ASOCKIO_ACCESS_NAMED_RULES_0_ACTION", List.of("ACCESS", "NAMED", "RULES", "0", "ACTION"),
+        "deny");
+    AsockioConfig config = AsockioConfig.fromJson(json);
+    assertEquals(5801, config.cluster().port());
+    assertEquals(List.of("asockio-0.asockio-headless:5701"), config.cluster().members());
+    assertEquals("/etc/s.p12", config.gates().get(0).tls().pkcs12Path());
+    assertEquals(5000, config.links().get(0).reconnect().maxDelayMs());
+    assertEquals("10.0.0.0/8", config.access().named().rules().get(0).sources().get(0).toString());
+    assertEquals(io.asockio.security.AccessRules.Action.DENY, config.access().named().rules().get(0).action());
+  }
+
+  @Test
+  void foreignEnvironmentVariablesAreIgnoredWithAWarningButPropertyTyposStop() {
+    List<String> warnings = new java.util.ArrayList<>();
+    java.util.Map<String, String> env = new java.util.TreeMap<>(java.util.Map.of(
+        "ASOCKIO_PORT", "tcp://10.0.0.7:25000", "ASOCKIO_SERVICE_HOST", "10.0.0.7", "ASOCKIO_PORT_25000_TCP_ADDR", "10.0.0.7",
+        "ASOCKIO_HOME", "/opt/asockio", "ASOCKIO_GATES_TCP_PORT", "25002"));
+    AsockioConfig config = AsockioConfig.fromJson(ConfigLoader.withOverrides(minimal(), java.util.Map.of(), env, warnings::add));
+    assertEquals(25002, config.gates().get(0).port(), "a variable that names a key still applies");
+    assertEquals(4, warnings.size(), String.valueOf(warnings));
+    assertTrue(warnings.stream().anyMatch(w -> w.startsWith("ASOCKIO_SERVICE_HOST: ")), String.valueOf(warnings));
+    assertThrows(ConfigException.class, () -> ConfigLoader.withOverrides(minimal(),
+        java.util.Map.of("asockio.limits.maxMesageSize", "1"), java.util.Map.of(), warnings::add));
+  }
+
+  @Test
+  void clusterMembersMayBeHostNamesButNotPortRanges() {
+    JsonObject ok = minimal().put("cluster", new JsonObject().put("members", new JsonArray()
+        .add("asockio-0.asockio-headless.default.svc:5701").add("10.0.0.2").add("[::1]:5702")));
+    assertEquals(3, AsockioConfig.fromJson(ok).cluster().members().size());
+    assertKeyError("cluster.members[0]", minimal().put("cluster", new JsonObject().put("members", new JsonArray()
+        .add("127.0.0.1:5701-5703"))));
+  }
+
+  @Test
+  void everyKeyRoundTripsThroughJson() {
+    JsonObject full = new JsonObject()
+        .put("gates", new JsonArray().add(new JsonObject().put("name", "tcp").put("port", 25000).put("idleTimeoutMs", 5000)
+            .put("tls", new JsonObject().put("certPath", "c.pem").put("keyPath", "k.pem").put("clientAuth", "request")
+                .put("trustPemPaths", new JsonArray().add("ca.pem")))))
+        .put("links", new JsonArray().add(new JsonObject().put("name", "up").put("port", 1).put("keyword", "edge")
+            .put("reconnect", new JsonObject().put("jitter", 0.5))))
+        .put("clients", new JsonArray().add("a").add(new JsonObject().put("name", "b").put("deliverTo", "app.in")))
+        .put("cluster", new JsonObject().put("members", new JsonArray().add("h1:5701")));
+    AsockioConfig config = AsockioConfig.fromJson(full);
+    assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+  }
 }

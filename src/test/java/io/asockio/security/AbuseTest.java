@@ -68,7 +68,7 @@ class AbuseTest {
 
   @Test
   void connectionLimitsPerGateAndPerAddressRefuseAtOnce() throws Exception {
-    Asockio node = fixture.start(AsockioConfig.of(echo(GateLimits.DEFAULTS.withMaxConnections(5, 3))));
+    Asockio node = fixture.start(AsockioConfig.of(echo(GateLimits.DEFAULTS.withMaxConnections(5).withMaxConnectionsPerAddress(3))));
     int port = node.port("tcp");
     List<FrameClient> held = new ArrayList<>();
     try {

@@ -134,7 +134,7 @@ class AccessOverSocketsTest {
   @Test
   void billingOnlyOverTlsWithItsCertificate() throws Exception {
     Asockio node = fixture.start(AsockioConfig.of(
-        GateConfig.tcp("tls", "127.0.0.1", 0).withProcessor(ECHO).withTls(TlsConfig.serverPkcs12(TestCerts.store("server"),
+        GateConfig.tcp("tls", "127.0.0.1", 0).withProcessor(ECHO).withTls(TlsConfig.serverPkcs12(java.nio.file.Path.of(TestCerts.store("server")),
             TestCerts.PASSWORD).withClientAuth(TlsConfig.ClientAuth.REQUEST, List.of(TestCerts.caPem()))),
         GateConfig.tcp("tcp", "127.0.0.1", 0).withProcessor(ECHO)).withAccess(rules("""
         {"named": {"rules": [
@@ -160,7 +160,7 @@ class AccessOverSocketsTest {
   @Test
   void aNameCanBeBoundToItsCertificate() throws Exception {
     Asockio node = fixture.start(AsockioConfig.of(
-        GateConfig.tcp("tls", "127.0.0.1", 0).withProcessor(ECHO).withTls(TlsConfig.serverPkcs12(TestCerts.store("server"),
+        GateConfig.tcp("tls", "127.0.0.1", 0).withProcessor(ECHO).withTls(TlsConfig.serverPkcs12(java.nio.file.Path.of(TestCerts.store("server")),
             TestCerts.PASSWORD).withClientAuth(TlsConfig.ClientAuth.REQUIRED, List.of(TestCerts.caPem())))).withAccess(rules("""
         {"named": {"default": "deny", "defaultReason": "keyword does not match the certificate",
                    "rules": [{"transport": "tls", "certificate": "keyword", "action": "allow"}]}}""")));

@@ -36,7 +36,7 @@ class TlsTest {
   final NodeFixture server = new NodeFixture();
 
   static TlsConfig serverTls(TlsConfig.ClientAuth auth) {
-    TlsConfig tls = TlsConfig.serverPkcs12(TestCerts.store("server"), TestCerts.PASSWORD);
+    TlsConfig tls = TlsConfig.serverPkcs12(java.nio.file.Path.of(TestCerts.store("server")), TestCerts.PASSWORD);
     return auth == TlsConfig.ClientAuth.NONE ? tls : tls.withClientAuth(auth, List.of(TestCerts.caPem()));
   }
 
@@ -104,7 +104,7 @@ class TlsTest {
     Asockio node = client.start(AsockioConfig.of(), (c, data) -> received.add(data.toString()));
 
     TlsConfig trusted = TlsConfig.clientTrusting(List.of(TestCerts.caPem()), TlsConfig.HostnameVerification.HTTPS)
-        .withKeyCertPkcs12(TestCerts.store("billing"), TestCerts.PASSWORD);
+        .withKeyCertPkcs12(java.nio.file.Path.of(TestCerts.store("billing")), TestCerts.PASSWORD);
     Link link = node.link(LinkConfig.tcp("secure", "localhost", port).withKeyword("billing").withTls(trusted)
         .withReconnect(LinkConfig.Reconnect.OFF));
     link.firstOutcome().await();
@@ -154,7 +154,7 @@ class TlsTest {
         "{\"links\": [{\"name\": \"l\", \"port\": 1, \"tls\": {}}]}")));
     assertEquals("links[0].tls.hostnameVerification", implicit.key());
     Throwable unreadable = assertThrows(Throwable.class, () -> server.start(AsockioConfig.of(GateConfig.tcp("t", "127.0.0.1", 0)
-        .withTls(TlsConfig.serverPkcs12("/nonexistent/server.p12", "x")))));
+        .withTls(TlsConfig.serverPkcs12(java.nio.file.Path.of("/nonexistent/server.p12"), "x")))));
     Throwable cause = unreadable instanceof CompletionException ? unreadable.getCause() : unreadable;
     assertEquals("gates[0].tls.pkcs12Path", ((ConfigException) cause).key());
   }

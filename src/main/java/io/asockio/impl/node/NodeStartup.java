@@ -168,8 +168,8 @@ final class NodeStartup {
   }
 
   private String describe(GateConfig gate) {
-    return gate.transport() == GateConfig.Transport.UNIX ? gate.endpoint()
-        : gate.withPort(Math.max(gate.port(), port(gate.name()))).endpoint();
+    return gate.transport() == GateConfig.Transport.UNIX ? gate.endpoint().toString()
+        : gate.withPort(Math.max(gate.port(), port(gate.name()))).endpoint().toString();
   }
 
   /** Says which transport runs, and warns when reusePort cannot work. */

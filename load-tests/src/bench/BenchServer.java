@@ -55,7 +55,7 @@ public final class BenchServer {
     boolean reusePort = args.length > 2 && args[2].equals("reuseport");
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
-        .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000, 0).withMaxPendingHandshakes(100_000)
+        .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
             .withAcceptRatePerSecond(0));
     AsockioConfig config = AsockioConfig.of(gate).withPolicies(Policies.DEFAULTS);
     Asockio node = Asockio.startWith(vertx, config, n -> {

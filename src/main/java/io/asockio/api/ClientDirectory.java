@@ -93,19 +93,4 @@ public final class ClientDirectory {
       return Future.join(removals).map(v -> removed);
     }));
   }
-
-  /** Removes the records of one node (a graceful stop). */
-  public Future<List<JsonObject>> removeNode(String nodeId) {
-    return map().compose(m -> m.entries().compose(entries -> {
-      List<Future<Boolean>> removals = new ArrayList<>();
-      List<JsonObject> removed = new ArrayList<>();
-      for (Map.Entry<String, JsonObject> e : entries.entrySet()) {
-        if (nodeId.equals(e.getValue().getString("node"))) {
-          removed.add(e.getValue());
-          removals.add(m.removeIfPresent(e.getKey(), e.getValue()));
-        }
-      }
-      return Future.join(removals).map(v -> removed);
-    }));
-  }
 }

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every example rule of the security issue, allowed and denied, over the transports it names. */
+/** Every example rule of docs/SECURITY.md, allowed and denied, over the transports it names. */
 class AccessOverSocketsTest {
 
   static final String ECHO = EchoProcessor.class.getName();

@@ -1,12 +1,12 @@
 # Build stage: Maven + JDK 17.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-COPY pom.xml .
+COPY pom.xml LICENSE ./
 RUN mvn -B -q dependency:go-offline
 COPY src src
 RUN mvn -B -q package -DskipTests
 
-# Run stage: a JRE, non-root, the same jar and conf/ as the quick start.
+# Run stage: a JRE, non-root, the runnable jar and conf/.
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 --home-dir /app asockio
 WORKDIR /app
@@ -14,8 +14,13 @@ COPY --from=build /src/target/asockio.jar /app/asockio.jar
 COPY conf /app/conf
 RUN mkdir -p /app/run && chown -R asockio /app/run
 USER asockio
-# Inside a container the loopback default is unreachable from outside: listen on all interfaces.
-ENV ASOCKIO_GATES_TCP_HOST=0.0.0.0
 EXPOSE 25000
-ENTRYPOINT ["java", "-jar", "/app/asockio.jar"]
-CMD ["-conf", "conf/asockio.json"]
+# The gate accepts TCP connections: healthy (bash's /dev/tcp, no second JVM every interval).
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25000"]
+# Heap sized from the container's memory limit; an out-of-memory error ends the process (the
+# orchestrator restarts it) instead of leaving it half alive.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/asockio.jar"]
+# The image's own config: conf/asockio.json with the TCP gate on every interface (a mounted
+# config of any shape works the same: -conf /path/to/it).
+CMD ["-conf", "conf/docker.json"]

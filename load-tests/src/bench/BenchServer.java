@@ -56,6 +56,7 @@ public final class BenchServer {
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
     GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
         .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
+            .withMaxPendingHandshakesPerAddress(0)
             .withAcceptRatePerSecond(0));
     AsockioConfig config = AsockioConfig.of(gate).withPolicies(Policies.DEFAULTS);
     Asockio node = Asockio.startWith(vertx, config, n -> {

@@ -44,8 +44,7 @@ public final class BusBench {
     Asockio node;
     if (mode.equals("cluster")) {
       port = Integer.parseInt(args[3]);
-      AsockioConfig config = AsockioConfig.of().withCluster(new ClusterConfig(true, args[4], "127.0.0.1", 5701,
-          List.of("127.0.0.1"), 10));
+      AsockioConfig config = AsockioConfig.of().withCluster(ClusterConfig.DEFAULTS.enabled(args[4]));
       vertx = Asockio.vertx(config).await();
       node = Asockio.start(vertx, config).await();
     } else {

@@ -2,27 +2,50 @@ package io.asockio;
 
 import io.asockio.api.Asockio;
 import io.asockio.cli.ClientCommand;
-import io.asockio.impl.node.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.ConfigLoader;
 import io.asockio.config.GateConfig;
+import io.asockio.impl.node.Clustering;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /**
- * Command line: {@code java -jar asockio.jar [-conf FILE | FILE]} starts a node on the config
- * file ({@value ConfigLoader#DEFAULT_PATH} by default), overridden by {@code asockio.*}
- * system properties and {@code ASOCKIO_*} environment variables.
+ * Command line: {@code java -jar asockio.jar [-conf FILE | FILE] [-options JSON|FILE]
+ * [--print-config]} starts a node on the config file ({@value ConfigLoader#DEFAULT_PATH} by
+ * default), overridden by {@code asockio.*} system properties and {@code ASOCKIO_*}
+ * environment variables. {@code -options} takes Vert.x options as Vert.x's own launcher does
+ * (event loops, metrics, ...).
  *
  * <p>{@code java -jar asockio.jar client ...} runs the line-oriented client ({@link ClientCommand}).
  *
- * <p>Exit codes: 0 stopped normally, 2 bad usage or config, 1 could not start.
+ * <p>Exit codes: 0 stopped normally (also on SIGTERM and Ctrl-C), 2 bad usage or config, 1 could not start.
  */
 public final class Main {
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+  /** How long a stop may take before the process leaves anyway. */
+  static final long STOP_TIMEOUT_SECONDS = 10;
+
+  static final String USAGE = String.join("\n",
+      "usage: java -jar asockio.jar [-conf FILE | FILE] [-options JSON|FILE] [--print-config]",
+      "       java -jar asockio.jar client --help",
+      "  -conf FILE        the config file (default " + ConfigLoader.DEFAULT_PATH + "); asockio.* system properties and",
+      "                    ASOCKIO_* environment variables override its keys (see README)",
+      "  -options JSON     Vert.x options, as JSON or a file holding it (eventLoopPoolSize, metricsOptions, ...)",
+      "  --print-config    print the effective config (after overrides) as JSON and exit",
+      "  -h, --help        this help");
 
   private Main() {
   }
@@ -35,30 +58,39 @@ public final class Main {
       System.exit(ClientCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
     String path = ConfigLoader.DEFAULT_PATH;
+    String vertxOptions = null;
+    boolean printConfig = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("-h") || arg.equals("--help")) {
-        System.out.println("usage: java -jar asockio.jar [-conf FILE | FILE]   (default " + ConfigLoader.DEFAULT_PATH + ")");
-        System.out.println("       java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME [--raw]");
-        return;
-      } else if (arg.equals("-conf") || arg.equals("--conf")) {
-        if (i + 1 >= args.length) {
-          fail(2, "-conf needs a file path");
+      switch (arg) {
+        case "-h", "--help" -> {
+          System.out.println(USAGE);
+          return;
         }
-        path = args[++i];
-      } else if (arg.startsWith("-")) {
-        fail(2, "unknown option " + arg + " (try --help)");
-      } else {
-        path = arg;
+        case "-conf", "--conf" -> path = value(args, ++i, arg);
+        case "-options", "--options" -> vertxOptions = value(args, ++i, arg);
+        case "--print-config" -> printConfig = true;
+        default -> {
+          if (arg.startsWith("-")) {
+            fail(2, "unknown option " + arg + " (try --help)");
+          }
+          path = arg;
+        }
       }
     }
     AsockioConfig config = loadConfig(path);
+    if (printConfig) {
+      System.out.println(config.toJson().encodePrettily());
+      return;
+    }
+    VertxOptions options = vertxOptions(vertxOptions, config);
     Vertx vertx;
     try {
-      vertx = Clustering.vertx(config).await();
+      vertx = Clustering.vertx(config, options).await();
     } catch (Throwable e) {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      fail(1, "cannot join the cluster: " + cause.getMessage());
+      Throwable cause = unwrap(e);
+      fail(cause instanceof ConfigException ? 2 : 1, cause instanceof ConfigException ? "config error: " + cause.getMessage()
+          : "cannot join the cluster: " + cause.getMessage());
       return;
     }
     Asockio node;
@@ -66,7 +98,7 @@ public final class Main {
       node = Asockio.start(vertx, config).await();
     } catch (Throwable e) {
       vertx.close();
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      Throwable cause = unwrap(e);
       fail(cause instanceof ConfigException ? 2 : 1, (cause instanceof ConfigException ? "config error: " : "cannot start: ")
           + cause.getMessage());
       return;
@@ -89,13 +121,69 @@ public final class Main {
         }
       }, err -> System.err.println("asockio: config change rejected, the running rules stay: " + err.getMessage()));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Shutdown shutdown = new Shutdown(node, vertx);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown.stop("the JVM is exiting"), "asockio-shutdown"));
+    // A stop asked for by a signal is a normal end: exit 0 (the JVM's own default would be 128 + signal).
+    for (String signal : List.of("TERM", "INT")) {
       try {
-        node.stop().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // exiting anyway
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(() -> {
+          shutdown.stop("SIG" + signal);
+          System.exit(0);
+        }, "asockio-" + signal.toLowerCase()).start());
+      } catch (IllegalArgumentException unsupported) {
+        // not on this platform: the shutdown hook still stops the node
       }
-    }, "asockio-shutdown"));
+    }
+  }
+
+  /** Stops the node once, whoever asks first. */
+  private static final class Shutdown {
+    private final Asockio node;
+    private final Vertx vertx;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    Shutdown(Asockio node, Vertx vertx) {
+      this.node = node;
+      this.vertx = vertx;
+    }
+
+    void stop(String why) {
+      if (!done.compareAndSet(false, true)) {
+        return;
+      }
+      LOG.info("stopping: " + why);
+      try {
+        node.stop().compose(v -> vertx.close()).toCompletionStage().toCompletableFuture()
+            .get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warning("stop did not finish cleanly: " + e);
+      }
+    }
+  }
+
+  private static String value(String[] args, int i, String option) {
+    if (i >= args.length) {
+      fail(2, option + " needs a value");
+    }
+    return args[i];
+  }
+
+  // Vert.x options as its launcher takes them: JSON inline, or a file holding it.
+  private static VertxOptions vertxOptions(String given, AsockioConfig config) {
+    VertxOptions defaults = Clustering.options(config);
+    if (given == null) {
+      return defaults;
+    }
+    try {
+      String json = given.trim().startsWith("{") ? given : Files.readString(Path.of(given));
+      JsonObject merged = defaults.toJson().mergeIn(new JsonObject(json));
+      return new VertxOptions(merged);
+    } catch (IOException e) {
+      fail(2, "-options: cannot read " + given + ": " + e.getMessage());
+    } catch (DecodeException | IllegalArgumentException e) {
+      fail(2, "-options: not valid Vert.x options: " + ConfigLoader.shortJsonError(e));
+    }
+    return defaults;
   }
 
   private static AsockioConfig loadConfig(String path) {
@@ -103,12 +191,15 @@ public final class Main {
     try {
       return ConfigLoader.load(bootstrap, path).await();
     } catch (Throwable e) {
-      Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-      fail(2, "config error: " + cause.getMessage());
+      fail(2, "config error: " + unwrap(e).getMessage());
       return null;
     } finally {
       bootstrap.close();
     }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   private static void fail(int code, String message) {

@@ -67,6 +67,11 @@ class ClientCommandIT {
       nowhere.awaitLine("asockio: cannot connect to tcp 127\\.0\\.0\\.1:" + port, Duration.ofSeconds(60));
       assertEquals(4, nowhere.awaitExit(Duration.ofSeconds(30)));
     }
+    try (ChildJvm missing = ChildJvm.startJar(work, Map.of(), "client", "--connect", work.resolve("none.sock").toString(),
+        "--name", "x")) {
+      missing.awaitLine("asockio: cannot connect to unix .*none\\.sock: no such file", Duration.ofSeconds(60));
+      assertEquals(4, missing.awaitExit(Duration.ofSeconds(30)));
+    }
     try (ChildJvm usage = ChildJvm.startJar(work, Map.of(), "client", "--connect", "no-port-here")) {
       usage.awaitLine("asockio: --connect and --name are required", Duration.ofSeconds(60));
       assertEquals(2, usage.awaitExit(Duration.ofSeconds(30)));

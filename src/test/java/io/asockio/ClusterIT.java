@@ -42,7 +42,7 @@ class ClusterIT {
   static final Duration START = Duration.ofSeconds(90);
 
   static ClusterConfig cluster(String name) {
-    return new ClusterConfig(true, name, "127.0.0.1", 5701, List.of("127.0.0.1"), 5);
+    return ClusterConfig.DEFAULTS.enabled(name).withMemberTimeoutSeconds(5);
   }
 
   static Path childConfig(String clusterName, GateConfig gate) throws Exception {

@@ -38,8 +38,9 @@ class QuickStartIT {
         c.sendFrame("over unix");
         assertEquals("over unix", c.readText());
       }
-      jar.process().destroy(); // SIGTERM: a graceful stop
-      assertEquals(143, jar.awaitExit(Duration.ofSeconds(30)), jar.output()); // 128 + SIGTERM, after the shutdown hook
+      jar.terminate(); // SIGTERM: a graceful stop, a normal end
+      assertEquals(0, jar.awaitExit(Duration.ofSeconds(30)), jar.output());
+      assertTrue(jar.output().contains("stopping: SIGTERM"), jar.output());
       assertTrue(!Files.exists(work.resolve("run/asockio.sock")), "the socket file is removed on stop");
     }
   }
@@ -51,6 +52,71 @@ class QuickStartIT {
     Files.writeString(conf, "{\"gates\":[{\"name\":\"tcp\",\"port\":\"abc\"}]}");
     try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "-conf", conf.toString())) {
       jar.awaitLine("config error: gates\\[0\\]\\.port: expected an integer", Duration.ofSeconds(60));
+      assertEquals(2, jar.awaitExit(Duration.ofSeconds(30)));
+    }
+  }
+
+  @Test
+  void aMissingFileOrMalformedJsonSayWhatIsWrongPlainly() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "-conf", "nowhere.json")) {
+      jar.awaitLine("config error: nowhere\\.json: not found \\(relative paths start in the working directory, "
+          + java.util.regex.Pattern.quote(work.toRealPath().toString()), Duration.ofSeconds(60));
+      assertEquals(2, jar.awaitExit(Duration.ofSeconds(30)));
+    }
+    Path conf = work.resolve("broken.json");
+    Files.writeString(conf, "{\n  \"gates\": [ { name: 1 } ]\n}");
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "-conf", conf.toString())) {
+      jar.awaitLine("config error: .*broken\\.json: cannot read the config file: not valid JSON at line 2, column \\d+",
+          Duration.ofSeconds(60));
+      assertEquals(2, jar.awaitExit(Duration.ofSeconds(30)));
+      assertTrue(!jar.output().contains("Source:"), "no parser internals: " + jar.output());
+    }
+  }
+
+  @Test
+  void printConfigShowsTheEffectiveConfigAfterOverrides() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
+    Files.createDirectories(work.resolve("conf"));
+    Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "25999", "ASOCKIO_SERVICE_HOST", "10.1.2.3"),
+        "--print-config")) {
+      assertEquals(0, jar.awaitExit(Duration.ofSeconds(60)), jar.output());
+      String out = jar.output();
+      assertTrue(out.contains("\"port\" : 25999"), out);
+      assertTrue(out.contains("ignoring environment variable ASOCKIO_SERVICE_HOST"), out);
+    }
+  }
+
+  @Test
+  void helpListsEveryOption() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "--help")) {
+      assertEquals(0, jar.awaitExit(Duration.ofSeconds(60)));
+      for (String option : java.util.List.of("-conf", "-options", "--print-config", "client --help")) {
+        assertTrue(jar.output().contains(option), option + " in " + jar.output());
+      }
+    }
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "client", "--help")) {
+      assertEquals(0, jar.awaitExit(Duration.ofSeconds(60)));
+      for (String option : java.util.List.of("--connect", "--name", "--raw", "--linger-ms", "--tls", "--trust", "--cert",
+          "--key", "--p12", "--p12-password", "--no-hostname-check")) {
+        assertTrue(jar.output().contains(option), option + " in " + jar.output());
+      }
+    }
+  }
+
+  @Test
+  void vertxOptionsArePassedAsVertxsOwnLauncherTakesThem() throws Exception {
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
+    Files.createDirectories(work.resolve("conf"));
+    Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0"), "-options",
+        "{\"preferNativeTransport\": false, \"eventLoopPoolSize\": 3}")) {
+      jar.awaitLine("asockio: ready \\(nio\\)", Duration.ofSeconds(60));
+    }
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of(), "-options", "{\"eventLoopPoolSize\": }")) {
+      jar.awaitLine("asockio: -options: not valid Vert.x options", Duration.ofSeconds(60));
       assertEquals(2, jar.awaitExit(Duration.ofSeconds(30)));
     }
   }

@@ -9,6 +9,7 @@ import io.asockio.api.LinkException;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
+import io.asockio.config.TlsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code asockio client --connect HOST:PORT|SOCKET_PATH --name NAME [--raw] [--linger-ms N]}:
+ * {@code asockio client --connect HOST:PORT|SOCKET_PATH --name NAME [options]} (see {@link #USAGE}):
  * a line-oriented client. Each line read from stdin is sent as one message; each message
  * received is printed as one line. At the end of stdin it waits until no message arrived for
  * {@code --linger-ms} (default 500) and exits.
@@ -42,8 +43,19 @@ public final class ClientCommand {
   public static final int EXIT_UNREACHABLE = 4;
   public static final int EXIT_LOST = 5;
 
-  static final String USAGE = "usage: java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME"
-      + " [--raw] [--linger-ms N]";
+  static final String USAGE = String.join("\n",
+      "usage: java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME [options]",
+      "  --connect TARGET     HOST:PORT ([::1]:PORT for IPv6) or the path of a Unix socket",
+      "  --name NAME          the keyword to introduce itself with (not needed with --raw)",
+      "  --raw                no handshake and no framing: lines go out as bytes (with \\n)",
+      "  --linger-ms N        at the end of stdin, wait until nothing arrived for N ms (default 500)",
+      "  --tls                TLS, the server verified against the JVM's trusted CAs and its host name",
+      "  --trust FILE.pem     TLS, trusting this CA certificate (repeatable; implies --tls)",
+      "  --cert FILE.pem --key FILE.pem   a client certificate (implies --tls)",
+      "  --p12 FILE --p12-password PW     a client certificate from a PKCS#12 store (implies --tls)",
+      "  --no-hostname-check  TLS without checking the server's host name against its certificate",
+      "  -h, --help           this help",
+      "exit codes: 0 done, 2 bad usage, 3 refused by the server, 4 cannot connect, 5 connection lost");
 
   private ClientCommand() {
   }
@@ -56,23 +68,47 @@ public final class ClientCommand {
     String name = null;
     boolean raw = false;
     long lingerMs = 500;
+    boolean tls = false;
+    boolean hostnameCheck = true;
+    List<String> trust = new java.util.ArrayList<>();
+    String cert = null;
+    String key = null;
+    String p12 = null;
+    String p12Password = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
+      String value = i + 1 < args.size() ? args.get(i + 1) : null;
       switch (arg) {
-        case "--connect" -> target = i + 1 < args.size() ? args.get(++i) : null;
-        case "--name" -> name = i + 1 < args.size() ? args.get(++i) : null;
         case "--raw" -> raw = true;
-        case "--linger-ms" -> {
-          try {
-            lingerMs = Long.parseLong(i + 1 < args.size() ? args.get(++i) : "");
-          } catch (NumberFormatException e) {
-            err.println("asockio: --linger-ms needs a number of milliseconds");
-            return EXIT_USAGE;
-          }
-        }
+        case "--tls" -> tls = true;
+        case "--no-hostname-check" -> hostnameCheck = false;
         case "-h", "--help" -> {
           out.println(USAGE);
           return EXIT_OK;
+        }
+        case "--connect", "--name", "--linger-ms", "--trust", "--cert", "--key", "--p12", "--p12-password" -> {
+          if (value == null) {
+            err.println("asockio: " + arg + " needs a value\n" + USAGE);
+            return EXIT_USAGE;
+          }
+          i++;
+          switch (arg) {
+            case "--connect" -> target = value;
+            case "--name" -> name = value;
+            case "--trust" -> trust.add(value);
+            case "--cert" -> cert = value;
+            case "--key" -> key = value;
+            case "--p12" -> p12 = value;
+            case "--p12-password" -> p12Password = value;
+            default -> {
+              try {
+                lingerMs = Long.parseLong(value);
+              } catch (NumberFormatException e) {
+                err.println("asockio: --linger-ms needs a number of milliseconds");
+                return EXIT_USAGE;
+              }
+            }
+          }
         }
         default -> {
           err.println("asockio: unknown argument " + arg + "\n" + USAGE);
@@ -84,12 +120,29 @@ public final class ClientCommand {
       err.println("asockio: --connect and --name are required\n" + USAGE);
       return EXIT_USAGE;
     }
+    if ((cert == null) != (key == null)) {
+      err.println("asockio: --cert and --key go together");
+      return EXIT_USAGE;
+    }
     LinkConfig link;
     try {
       link = parseTarget(target, name == null ? "raw" : name);
     } catch (IllegalArgumentException e) {
       err.println("asockio: " + e.getMessage());
       return EXIT_USAGE;
+    }
+    if (link.transport() == GateConfig.Transport.UNIX && !java.nio.file.Files.exists(java.nio.file.Path.of(link.path()))) {
+      err.println("asockio: cannot connect to " + link.target() + ": no such file");
+      return EXIT_UNREACHABLE;
+    }
+    if (tls || !trust.isEmpty() || cert != null || p12 != null) {
+      if (link.transport() != GateConfig.Transport.TCP) {
+        err.println("asockio: TLS needs a HOST:PORT target");
+        return EXIT_USAGE;
+      }
+      TlsConfig tlsConfig = new TlsConfig(cert, key, p12, p12Password, TlsConfig.ClientAuth.NONE, trust, null, null,
+          hostnameCheck ? TlsConfig.HostnameVerification.HTTPS : TlsConfig.HostnameVerification.NONE);
+      link = link.withTls(tlsConfig);
     }
     link = link.withReconnect(LinkConfig.Reconnect.OFF).withMode(raw ? GateConfig.Mode.RAW : GateConfig.Mode.FRAMED);
     return connectAndPump(link, lingerMs, out, err);

@@ -17,11 +17,13 @@ import java.util.function.Consumer;
  *
  * <p>Memory: it never allocates from the declared length. A frame of at most
  * {@link #limit()} bytes is held whole as it arrives, and costs about the bytes that came,
- * however the peer sliced them: a piece that fills most of the read it came in is kept as a
- * slice of that read (no copy); a small piece of a large read is copied into an accumulation
- * buffer of at most {@link #ACCUMULATION_CHUNK} bytes, so that a trickle of tiny reads does
- * not pin a pooled read buffer each. A peer that announces a large frame and sends nothing
- * costs nothing.
+ * however the peer sliced them. A piece is kept as a slice of the read it came in (no copy)
+ * while the read buffers kept alive stay within {@link #KEEP_RATIO} of the bytes received
+ * plus {@link #ACCUMULATION_CHUNK}; beyond, pieces are copied into accumulation buffers of
+ * at most {@link #ACCUMULATION_CHUNK} bytes, so that a trickle of tiny reads does not pin a
+ * pooled read buffer each. So a frame spanning a few full reads costs no copy, and a frame
+ * trickled in one-byte reads costs at most about 1.25x its bytes plus two accumulation
+ * buffers. A peer that announces a large frame and sends nothing costs nothing.
  *
  * <p>Ownership (Netty's convention): {@link #feed} borrows its input for the duration of the
  * call; every buffer handed to the listener belongs to the listener, which releases it.
@@ -62,8 +64,8 @@ public final class FrameDecoder {
 
   /** Largest accumulation buffer for small pieces of a partial frame (a constant's worth of slack). */
   public static final int ACCUMULATION_CHUNK = 64 * 1024;
-  /** A piece is kept as a slice of its read only if it fills at least this share of that read's buffer. */
-  static final double KEEP_SLICE_MIN_FILL = 0.8;
+  /** Read buffers kept alive by a partial frame stay within this multiple of its bytes (plus one chunk). */
+  public static final double KEEP_RATIO = 1.25;
 
   private enum State { HEADER, BODY, STREAM, RAW, STOPPED }
 
@@ -266,11 +268,11 @@ public final class FrameDecoder {
     return pos;
   }
 
-  // A piece that fills most of its read is kept as a slice; a small one is copied, so that
-  // the bytes held stay about the bytes received however the peer sliced them.
+  // A piece is kept as a slice while that keeps the memory held within budget; otherwise it
+  // is copied, so that the bytes held stay about the bytes received however the peer sliced them.
   private void addPart(ByteBuf data, int pos, int take) {
     bodyReceived += take;
-    if (take >= KEEP_SLICE_MIN_FILL * data.capacity()) {
+    if (retained + data.capacity() <= KEEP_RATIO * bodyReceived + ACCUMULATION_CHUNK) {
       parts.add(data.retainedSlice(pos, take));
       retained += data.capacity();
       accumulator = null;

@@ -106,7 +106,8 @@ public final class AccessConfig {
     if (keyword != null && keyword.isEmpty()) {
       throw new ConfigException(f.key(KEYWORD), "an empty pattern matches nothing; leave the key out to match any keyword");
     }
-    Set<String> transports = strings(f, json, TRANSPORT);
+    Set<String> transports = new LinkedHashSet<>();
+    strings(f, json, TRANSPORT).forEach(t -> transports.add(t.toLowerCase(java.util.Locale.ROOT))); // any case, as every value
     for (String t : transports) {
       if (!TRANSPORTS.contains(t)) {
         throw new ConfigException(f.key(TRANSPORT), "expected one of " + TRANSPORTS + ", got \"" + t + "\"");
@@ -136,10 +137,10 @@ public final class AccessConfig {
     if (value == null) {
       return null;
     }
-    if ("any".equals(value)) {
+    if (value instanceof String && ((String) value).equalsIgnoreCase("any")) {
       return new AccessRules.CertificateCondition(AccessRules.CertificateCondition.Kind.ANY, null);
     }
-    if ("keyword".equals(value)) {
+    if (value instanceof String && ((String) value).equalsIgnoreCase("keyword")) {
       return new AccessRules.CertificateCondition(AccessRules.CertificateCondition.Kind.KEYWORD, null);
     }
     if (value instanceof JsonObject) {

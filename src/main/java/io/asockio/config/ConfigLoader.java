@@ -10,6 +10,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,8 +59,11 @@ public final class ConfigLoader {
     ConfigRetriever fileRetriever = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().addStore(file).setScanPeriod(0));
     ConfigRetriever overrideRetriever = ConfigRetriever.create(vertx,
         new ConfigRetrieverOptions().addStore(sys).addStore(env).setScanPeriod(0));
-    return fileRetriever.getConfig()
-        .recover(err -> Future.failedFuture(new ConfigException(path, "cannot read the config file: " + rootMessage(err))))
+    return vertx.fileSystem().exists(path)
+        .compose(exists -> exists ? fileRetriever.getConfig() : Future.failedFuture(new ConfigException(path,
+            "not found (relative paths start in the working directory, " + Path.of("").toAbsolutePath() + ")")))
+        .recover(err -> Future.failedFuture(err instanceof ConfigException ? err
+            : new ConfigException(path, "cannot read the config file: " + shortJsonError(root(err)))))
         .compose(base -> overrideRetriever.getConfig().map(overrides -> {
           Map<String, String> sysOverrides = new TreeMap<>();
           Map<String, String> envOverrides = new TreeMap<>();
@@ -212,11 +216,28 @@ public final class ConfigLoader {
     }
   }
 
-  private static String rootMessage(Throwable err) {
+  private static Throwable root(Throwable err) {
     Throwable t = err;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.getMessage() == null ? t.toString() : t.getMessage();
+    return t;
+  }
+
+  // "Unexpected character ('n' (code 110)): was expecting double-quote to start field name\n at [Source: ...; line: 1,
+  // column: 4]" becomes "not valid JSON at line 1, column 4: unexpected character 'n'" (no parser internals).
+  private static final java.util.regex.Pattern JSON_PROBLEM = java.util.regex.Pattern.compile(
+      "(?s)(?:Failed to decode:)?\\s*([^\\n(]*)(?:\\(.*?\\))?[^\\n]*\\n?.*?line: (\\d+), column: (\\d+).*");
+
+  /** A JSON parse error in a line a user can act on, without the parser's own terms. */
+  public static String shortJsonError(Throwable err) {
+    String message = String.valueOf(err.getMessage());
+    java.util.regex.Matcher m = JSON_PROBLEM.matcher(message);
+    if (m.matches()) {
+      String what = m.group(1).trim();
+      return "not valid JSON at line " + m.group(2) + ", column " + m.group(3) + (what.isEmpty() ? "" : ": " + what.toLowerCase());
+    }
+    int source = message.indexOf(" at [Source");
+    return source > 0 ? message.substring(0, source).trim() : message;
   }
 }

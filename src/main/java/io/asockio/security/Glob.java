@@ -1,27 +1,38 @@
 package io.asockio.security;
 
-/** Keyword patterns: {@code *} matches any run of characters, {@code ?} one; everything else is literal and case-sensitive. */
+/**
+ * Keyword patterns: {@code *} matches any run of characters, {@code ?} exactly one character
+ * (one Unicode code point: {@code bot-?} matches {@code bot-😀}, which Java holds as two
+ * {@code char}s); everything else is literal and case-sensitive.
+ */
 public final class Glob {
 
+  private static final int ANY_RUN = '*';
+  private static final int ANY_ONE = '?';
+
   private final String pattern;
+  private final int[] codePoints;
 
   public Glob(String pattern) {
     this.pattern = pattern;
+    this.codePoints = pattern.codePoints().toArray();
   }
 
   public boolean matches(String text) {
-    return match(pattern, 0, text, 0);
+    return match(codePoints, text.codePoints().toArray());
   }
 
   // Iterative wildcard matching with one backtrack point: linear in practice, no regex injection.
-  private static boolean match(String p, int pi, String t, int ti) {
+  private static boolean match(int[] p, int[] t) {
+    int pi = 0;
+    int ti = 0;
     int star = -1;
     int mark = 0;
-    while (ti < t.length()) {
-      if (pi < p.length() && (p.charAt(pi) == '?' || p.charAt(pi) == t.charAt(ti))) {
+    while (ti < t.length) {
+      if (pi < p.length && (p[pi] == ANY_ONE || p[pi] == t[ti])) {
         pi++;
         ti++;
-      } else if (pi < p.length() && p.charAt(pi) == '*') {
+      } else if (pi < p.length && p[pi] == ANY_RUN) {
         star = pi++;
         mark = ti;
       } else if (star >= 0) {
@@ -31,10 +42,10 @@ public final class Glob {
         return false;
       }
     }
-    while (pi < p.length() && p.charAt(pi) == '*') {
+    while (pi < p.length && p[pi] == ANY_RUN) {
       pi++;
     }
-    return pi == p.length();
+    return pi == p.length;
   }
 
   @Override

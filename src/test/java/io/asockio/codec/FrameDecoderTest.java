@@ -341,8 +341,8 @@ class FrameDecoderTest {
 
   /**
    * A partial message trickled in small pieces, each read into a large buffer: what the
-   * decoder keeps alive stays about the bytes received (at most 1.25x plus one accumulation
-   * buffer), not one read buffer per piece.
+   * decoder keeps alive stays about the bytes received (at most 1.25x plus two accumulation
+   * buffers), not one read buffer per piece.
    */
   @ParameterizedTest
   @ValueSource(ints = {1, 10, 100, 1000, 40_000, 60_000})
@@ -360,10 +360,28 @@ class FrameDecoderTest {
       sent += piece;
     }
     assertEquals(sent, decoder.heldBytes());
-    long bound = (long) (1.25 * sent) + FrameDecoder.ACCUMULATION_CHUNK;
+    long bound = (long) (FrameDecoder.KEEP_RATIO * sent) + 2L * FrameDecoder.ACCUMULATION_CHUNK;
     assertTrue(decoder.retainedBytes() <= bound, "piece " + piece + ": " + decoder.retainedBytes() + " bytes kept for "
         + sent + " received (bound " + bound + ")");
     decoder.stop();
+  }
+
+  @Test
+  void aFrameSpanningAFewFullReadsIsNotCopied() {
+    List<ByteBuf> kept = new ArrayList<>();
+    FrameDecoder decoder = decoder(1 << 20, kept::add);
+    ByteBuf first = ALLOC.directBuffer(65536).writeLongLE(65536).writeZero(65536 - 8);
+    decoder.feed(first);
+    assertEquals(2, first.refCnt(), "the piece is a slice of the read (no copy)");
+    ByteBuf second = ALLOC.directBuffer(65536).writeZero(8);
+    decoder.feed(second);
+    assertEquals(1, kept.size());
+    assertEquals(65536, kept.get(0).readableBytes());
+    assertEquals(2, second.refCnt(), "the message holds both reads, copied nowhere");
+    kept.get(0).release();
+    first.release();
+    second.release();
+    assertEquals(0, first.refCnt() + second.refCnt());
   }
 
   @Test

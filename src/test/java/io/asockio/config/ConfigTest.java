@@ -190,4 +190,30 @@ class ConfigTest {
     AsockioConfig config = AsockioConfig.fromJson(full);
     assertEquals(config, AsockioConfig.fromJson(config.toJson()));
   }
+
+  @Test
+  void valuesAreReadInAnyCaseEverywhere() {
+    JsonObject json = new JsonObject("{\"gates\": [{\"name\": \"t\", \"transport\": \"TCP\", \"port\": 0, \"mode\": \"Raw\"}],"
+        + " \"policies\": {\"unexpected\": \"REFUSE\"}, \"access\": {\"anonymous\": {\"default\": \"Deny\", \"rules\": ["
+        + "{\"transport\": \"TLS\", \"certificate\": \"Any\", \"action\": \"ALLOW\"}]}}}");
+    AsockioConfig config = AsockioConfig.fromJson(json);
+    assertEquals(GateConfig.Mode.RAW, config.gates().get(0).mode());
+    assertEquals(Policies.Unexpected.REFUSE, config.policies().unexpected());
+    assertEquals(java.util.Set.of("tls"), config.access().anonymous().rules().get(0).transports());
+    assertEquals(io.asockio.security.AccessRules.Action.DENY, config.access().anonymous().defaultAction());
+  }
+
+  @Test
+  void clusterNetworkingKeysForContainersAndFirewalls() {
+    JsonObject json = minimal().put("cluster", new JsonObject().put("enabled", true).put("host", "0.0.0.0")
+        .put("eventBusHost", "0.0.0.0").put("eventBusPort", 5710).put("publicHost", "asockio-0.asockio-headless")
+        .put("publicPort", 5701).put("eventBusPublicPort", 15710));
+    ClusterConfig cluster = AsockioConfig.fromJson(json).cluster();
+    assertEquals(5710, cluster.eventBusPort());
+    assertEquals("asockio-0.asockio-headless", cluster.publicHost());
+    assertEquals(15710, cluster.eventBusPublicPort());
+    assertTrue(cluster.bindsAnyAddress());
+    assertEquals(cluster, AsockioConfig.fromJson(AsockioConfig.fromJson(json).toJson()).cluster());
+    assertKeyError("cluster.eventBusPort", minimal().put("cluster", new JsonObject().put("eventBusPort", 70000)));
+  }
 }

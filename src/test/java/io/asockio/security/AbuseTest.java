@@ -42,7 +42,7 @@ class AbuseTest {
 
   @Test
   void aThousandSilentConnectionsTimeOutWhileANamedClientIsServedAtOnce() throws Exception {
-    Asockio node = fixture.start(AsockioConfig.of(echo(GateLimits.DEFAULTS.withMaxPendingHandshakes(2000)))
+    Asockio node = fixture.start(AsockioConfig.of(echo(GateLimits.DEFAULTS.withMaxPendingHandshakes(2000).withMaxPendingHandshakesPerAddress(0)))
         .withLimits(Limits.DEFAULTS.withHandshakeTimeoutMs(3000)));
     int port = node.port("tcp");
     List<FrameClient> silent = new ArrayList<>();

@@ -52,6 +52,11 @@ class AccessRulesTest {
     assertTrue(new Glob("a*b*c").matches("a-b-b-c"));
     assertFalse(new Glob("manager").matches("manager2"));
     assertFalse(new Glob("*.*").matches("nodot"));
+    // "?" is one character, also outside the Basic Multilingual Plane (two Java chars).
+    assertTrue(new Glob("bot-?").matches("bot-\uD83D\uDE00"), "bot-? matches bot-😀");
+    assertFalse(new Glob("q??").matches("q\uD83D\uDE00"), "q?? needs two characters, 😀 is one");
+    assertTrue(new Glob("q?").matches("q\uD83D\uDE00"));
+    assertTrue(new Glob("*\uD83D\uDE00").matches("smile \uD83D\uDE00"));
   }
 
   static AccessRules parse(String json) {

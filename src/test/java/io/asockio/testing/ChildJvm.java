@@ -55,6 +55,33 @@ public final class ChildJvm implements AutoCloseable {
     return start(Path.of(".").toAbsolutePath(), Map.of(), javaArgs);
   }
 
+  /**
+   * Starts {@code command} as given, except that {@code java} is this JVM's own and the jar at
+   * {@code imageJar} (a path inside an image) is {@code target/asockio.jar}.
+   */
+  public static ChildJvm startAsImage(Path workDir, Map<String, String> env, List<String> command, String imageJar)
+      throws IOException {
+    List<String> resolved = new ArrayList<>();
+    for (String part : command) {
+      if (part.equals("java")) {
+        resolved.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      } else {
+        resolved.add(part.equals(imageJar) ? jar().toString() : part);
+      }
+    }
+    ProcessBuilder builder = new ProcessBuilder(resolved).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new ChildJvm(builder.start());
+  }
+
+  /** Starts {@code mainClass} on {@code classPath} (entries joined with the path separator). */
+  public static ChildJvm startMain(Path workDir, List<String> classPath, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-cp", String.join(java.io.File.pathSeparator, classPath), mainClass));
+    command.addAll(List.of(args));
+    return new ChildJvm(new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+  }
+
   public static Path jar() {
     Path jar = Path.of("target", "asockio.jar").toAbsolutePath();
     if (!jar.toFile().isFile()) {
@@ -120,13 +147,40 @@ public final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** All output read so far plus what is buffered. */
+  /** All output read so far plus what is buffered; once the process ended, all of it. */
   public String output() {
     List<String> rest = new ArrayList<>();
     lines.drainTo(rest);
+    boolean ended = rest.stream().anyMatch(line -> line == END_OF_OUTPUT);
+    if (!process.isAlive() && !ended) {
+      // The process ended: what it wrote last may still be on its way through the pump.
+      try {
+        for (String line; (line = lines.poll(10, TimeUnit.SECONDS)) != null; ) {
+          rest.add(line);
+          if (line == END_OF_OUTPUT) {
+            ended = true;
+            break;
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     rest.removeIf(line -> line == END_OF_OUTPUT);
+    if (ended) {
+      lines.add(END_OF_OUTPUT); // later calls and waits see the end at once
+    }
     transcript.addAll(rest);
     return String.join("\n", transcript);
+  }
+
+  /**
+   * Sends SIGTERM (what {@code docker stop} and service managers send) and keeps reading the
+   * output; {@code Process.destroy()} would close the pipes and lose what the process says
+   * while it stops.
+   */
+  public void terminate() throws IOException, InterruptedException {
+    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
   }
 
   @Override

@@ -39,7 +39,7 @@ public final class NodeBus {
     this.vertx = vertx;
     this.streamThresholds = streamThresholds;
     this.node = node;
-    this.nodeId = cluster == null ? "local" : cluster.getNodeId();
+    this.nodeId = cluster == null ? localNodeId(vertx) : cluster.getNodeId();
     EventBus bus = vertx.eventBus();
     try {
       bus.registerCodec(new BufferCodec());
@@ -55,6 +55,15 @@ public final class NodeBus {
     // The address first: a client's directory record promises that its address answers.
     node.addObserver(consumers);
     node.addObserver(publisher);
+  }
+
+  // "local" for the first node of a Vert.x, "local-2", ... for more: records and asockio.send tell them apart.
+  private static final java.util.Map<Vertx, java.util.concurrent.atomic.AtomicInteger> LOCAL_NODES =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private static String localNodeId(Vertx vertx) {
+    int n = LOCAL_NODES.computeIfAbsent(vertx, v -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    return n == 1 ? "local" : "local-" + n;
   }
 
   public String nodeId() {

@@ -9,6 +9,7 @@ import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.ClientRegistry;
 import io.asockio.impl.core.GuardLease;
 import io.asockio.impl.core.NodeContext;
+import io.asockio.impl.core.Printable;
 import io.asockio.impl.core.Refusal;
 import io.asockio.impl.vertx.VertxChannels;
 import io.netty.buffer.ByteBuf;
@@ -262,13 +263,19 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   /** A refusal before the connection opened: one ERR frame (framed), then close. */
   void refuse(Refusal refusal, String text) {
+    refuse(refusal, text, null);
+  }
+
+  /** Like {@link #refuse(Refusal, String)}, for a peer that said its {@code keyword} (logged, escaped). */
+  void refuse(Refusal refusal, String text, String keyword) {
     if (state != State.HANDSHAKE) {
       return;
     }
     state = State.CLOSED; // never opened: nothing to release but the socket
     String reason = text == null ? refusal.text() : text;
     node.refused(refusal, reason, origin.name(), origin.transportName(), peer.remoteAddress(),
-        () -> "refused " + describe() + ": " + reason);
+        () -> "refused " + (keyword == null ? "peer" : "\"" + Printable.of(keyword) + "\"") + " from " + peer.remoteAddress()
+            + " via " + origin.via() + " " + origin.name() + ": " + reason);
     stopDecoder();
     if (origin.framed()) {
       out.sendFrame(FrameEncoder.refusal(out.alloc(), reason));

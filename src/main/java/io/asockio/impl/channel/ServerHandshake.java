@@ -99,12 +99,12 @@ final class ServerHandshake extends ChannelInboundHandlerAdapter {
     AccessRules.Decision decision = node.access().decide(peer.peer(name, connection.transportName(), connection.gateName()));
     if (!decision.allowed()) {
       node.denied(name, decision, connection.gateName(), peer.remoteAddress(), peer.certificateCn());
-      refuse(Refusal.ACCESS_DENIED, decision.reason());
+      refuse(Refusal.ACCESS_DENIED, decision.reason(), name);
       return;
     }
     ClientRegistry.Admission admission = node.registry().admit(name, connection, node.config().policies());
     if (!admission.accepted()) {
-      refuse(admission.refusal(), null);
+      refuse(admission.refusal(), null, name);
       return;
     }
     decided = true;
@@ -114,12 +114,16 @@ final class ServerHandshake extends ChannelInboundHandlerAdapter {
   }
 
   private void refuse(Refusal refusal, String text) {
+    refuse(refusal, text, null);
+  }
+
+  private void refuse(Refusal refusal, String text, String keyword) {
     if (decided) {
       return;
     }
     decided = true;
     timer.cancel(false);
     lease.handshakeDone();
-    connection.refuse(refusal, text);
+    connection.refuse(refusal, text, keyword);
   }
 }

@@ -22,6 +22,7 @@ public final class GateGuard {
   private final AtomicInteger connections = new AtomicInteger();
   private final AtomicInteger pendingHandshakes = new AtomicInteger();
   private final Map<String, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> pendingPerAddress = new ConcurrentHashMap<>();
   private double tokens;
   private long lastRefill;
 
@@ -65,12 +66,23 @@ public final class GateGuard {
         return Refusal.TOO_MANY_FROM_ADDRESS;
       }
     }
+    if (handshake && address != null && limits.maxPendingHandshakesPerAddress() > 0) {
+      AtomicInteger n = pendingPerAddress.computeIfAbsent(address, a -> new AtomicInteger());
+      if (n.incrementAndGet() > limits.maxPendingHandshakesPerAddress()) {
+        handshakeDone(address);
+        release(address);
+        return Refusal.TOO_MANY_HANDSHAKES_FROM_ADDRESS;
+      }
+    }
     return null;
   }
 
-  /** A handshake ended (accepted, refused or cut off). */
-  public void handshakeDone() {
+  /** A handshake from {@code address} (null: a Unix socket) ended: accepted, refused or cut off. */
+  public void handshakeDone(String address) {
     pendingHandshakes.decrementAndGet();
+    if (address != null && limits.maxPendingHandshakesPerAddress() > 0) {
+      pendingPerAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
   }
 
   /** An admitted connection closed. */
@@ -89,9 +101,9 @@ public final class GateGuard {
     return pendingHandshakes.get();
   }
 
-  /** Addresses holding at least one connection (per-address limits only). */
+  /** Addresses holding at least one connection or handshake (per-address limits only). */
   public int trackedAddresses() {
-    return perAddress.size();
+    return perAddress.size() + pendingPerAddress.size();
   }
 
   private synchronized boolean takeToken() {

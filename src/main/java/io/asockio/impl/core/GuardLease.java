@@ -26,7 +26,7 @@ public final class GuardLease {
   public void handshakeDone() {
     if (handshakePending && held) {
       handshakePending = false;
-      guard.handshakeDone();
+      guard.handshakeDone(address);
     }
   }
 

@@ -98,12 +98,14 @@ public final class NodeContext {
 
   public void opened(ClientConnection connection) {
     counters.count(Counters.OPENED);
+    LOG.fine(() -> "connected: " + connection.describe());
     observers.forEach(o -> observe(() -> o.opened(connection)));
   }
 
   public void closed(ClientConnection connection, CloseReason reason) {
     counters.count(Counters.CLOSED);
     counters.count(reason.cause().counter());
+    LOG.fine(() -> "disconnected: " + connection.describe() + " (" + reason + ")");
     observers.forEach(o -> observe(() -> o.closed(connection, reason)));
   }
 

@@ -13,6 +13,8 @@ public enum Refusal {
   TOO_MANY_FROM_ADDRESS("too many connections from this address"),
   /** The gate has {@code maxPendingHandshakes} handshakes in progress already. */
   TOO_MANY_HANDSHAKES("too many pending handshakes"),
+  /** The address has {@code maxPendingHandshakesPerAddress} handshakes in progress already. */
+  TOO_MANY_HANDSHAKES_FROM_ADDRESS("too many pending handshakes from this address"),
   /** No whole keyword frame within {@code handshakeTimeoutMs}. */
   HANDSHAKE_TIMEOUT("handshake timeout"),
   /** Silent for {@code idleTimeoutMs} during the handshake. */

@@ -98,6 +98,8 @@ public final class Node implements Asockio {
         }))
         .compose(v -> {
           config.links().forEach(node::link);
+          LOG.info(() -> "node " + node.nodeId() + " started: " + node.startup.summary()
+              + (config.links().isEmpty() ? "" : ", " + config.links().size() + " link(s)"));
           return Future.succeededFuture(node);
         })
         .recover(err -> node.stop().transform(ignored -> Future.failedFuture(err)));
@@ -290,7 +292,7 @@ public final class Node implements Asockio {
   public Future<Void> unlink(String name) {
     links.remove(name);
     String id = linkDeployments.remove(name);
-    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
+    return id == null ? Future.succeededFuture() : undeploy(id);
   }
 
   // ---- the node ---------------------------------------------------------------------------
@@ -336,16 +338,24 @@ public final class Node implements Asockio {
   @Override
   public Future<Void> stop() {
     Future<Void> busStopped = bus == null ? Future.succeededFuture() : bus.stop();
-    return busStopped.transform(ignored -> stopGatesAndLinks());
+    return busStopped.transform(ignored -> stopGatesAndLinks())
+        .onComplete(ar -> LOG.info(() -> "node " + (bus == null ? "" : bus.nodeId() + " ") + "stopped"
+            + (ar.failed() ? " with an error: " + ar.cause().getMessage() : "")));
   }
 
   private Future<Void> stopGatesAndLinks() {
     List<Future<?>> undeployed = new ArrayList<>();
     synchronized (deployments) {
-      deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+      deployments.forEach(id -> undeployed.add(undeploy(id)));
       deployments.clear();
     }
     new ArrayList<>(links.keySet()).forEach(name -> undeployed.add(unlink(name)));
     return Future.join(undeployed).mapEmpty();
+  }
+
+  // Deployed from a verticle (AsockioVerticle), the gates are its children: Vert.x may have
+  // undeployed them already, which is not an error here.
+  private Future<Void> undeploy(String id) {
+    return vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture();
   }
 }

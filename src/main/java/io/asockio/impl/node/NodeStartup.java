@@ -153,13 +153,24 @@ final class NodeStartup {
             port -> boundPorts.put(gate.name(), port)), new DeploymentOptions().setInstances(gate.instances()))
         .onSuccess(id -> {
           deployed.accept(id);
-          LOG.info("gate " + gate.name() + " listening on " + describe(gate) + " (" + gate.mode().name().toLowerCase()
+          LOG.fine("gate " + gate.name() + " listening on " + describe(gate) + " (" + gate.mode().name().toLowerCase()
               + ", " + gate.instances() + " instance" + (gate.instances() == 1 ? "" : "s")
               + (gate.reusePort() ? ", reusePort" : "") + ")");
         })
         .recover(err -> Future.failedFuture(new IllegalStateException("gate " + gate.name() + " cannot listen on "
             + describe(gate) + ": " + err.getMessage(), err)))
         .mapEmpty();
+  }
+
+  /** One line for the log: each gate with where it listens. */
+  String summary() {
+    StringBuilder out = new StringBuilder();
+    for (GateConfig gate : config.gates()) {
+      out.append(out.length() == 0 ? "" : ", ").append(gate.name()).append(" on ").append(describe(gate))
+          .append(" (").append(gate.mode().name().toLowerCase()).append(gate.instances() > 1 ? ", " + gate.instances() + " instances" : "")
+          .append(")");
+    }
+    return out.length() == 0 ? "no gates" : "gates " + out;
   }
 
   /** The TCP port a gate listens on (resolves port 0), or -1. */

@@ -14,7 +14,14 @@ class GateGuardTest {
   final AtomicLong now = new AtomicLong(1_000_000_000L);
 
   GateGuard guard(int maxConnections, int perAddress, int pendingHandshakes, int ratePerSecond) {
-    return new GateGuard(new GateLimits(0, maxConnections, perAddress, pendingHandshakes, ratePerSecond), now::get);
+    return guard(maxConnections, perAddress, pendingHandshakes, ratePerSecond, 0);
+  }
+
+  GateGuard guard(int maxConnections, int perAddress, int pendingHandshakes, int ratePerSecond, int pendingPerAddress) {
+    GateLimits limits = GateLimits.DEFAULTS.withMaxConnections(maxConnections).withMaxConnectionsPerAddress(perAddress)
+        .withMaxPendingHandshakes(pendingHandshakes).withAcceptRatePerSecond(ratePerSecond)
+        .withMaxPendingHandshakesPerAddress(pendingPerAddress);
+    return new GateGuard(limits, now::get);
   }
 
   @Test
@@ -61,12 +68,29 @@ class GateGuardTest {
     GuardLease b = new GuardLease(g, null, true);
     assertEquals(Refusal.TOO_MANY_HANDSHAKES, g.tryAccept(null, true));
     a.handshakeDone();
-    a.handshakeDone();
+    a.handshakeDone(); // given back once only
     assertEquals(1, g.pendingHandshakes());
     a.release();
     b.release();
     b.release();
     assertEquals(0, g.pendingHandshakes());
     assertEquals(0, g.connections());
+  }
+
+  @Test
+  void oneAddressCannotHoldEveryHandshakeSlot() {
+    GateGuard g = guard(0, 0, 100, 0, 3);
+    GuardLease[] leases = new GuardLease[3];
+    for (int i = 0; i < 3; i++) {
+      assertNull(g.tryAccept("10.0.0.9", true));
+      leases[i] = new GuardLease(g, "10.0.0.9", true);
+    }
+    assertEquals(Refusal.TOO_MANY_HANDSHAKES_FROM_ADDRESS, g.tryAccept("10.0.0.9", true));
+    assertNull(g.tryAccept("10.0.0.10", true), "another address still gets in");
+    assertNull(g.tryAccept(null, true), "Unix sockets have no address to count");
+    assertNull(g.tryAccept("10.0.0.9", false), "raw gates have no handshake");
+    leases[0].handshakeDone(); // a handshake ended: a slot for the address again
+    assertNull(g.tryAccept("10.0.0.9", true));
+    assertEquals(5, g.pendingHandshakes(), "three from .9, one from .10, one over a Unix socket");
   }
 }

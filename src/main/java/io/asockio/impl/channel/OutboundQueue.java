@@ -156,6 +156,17 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   /** One message, framed or raw as the connection is; written now or behind the backlog. */
   void send(Buffer payload) {
+    ByteBuf view = VertxBuffers.view(payload);
+    int length = view.readableBytes();
+    if (length <= FrameEncoder.COPY_THRESHOLD) {
+      // Small: one copy next to the header costs less than taking a reference to the payload.
+      ByteBuf copy = ctx.alloc().directBuffer((framed ? Frames.HEADER_SIZE : 0) + length);
+      if (framed) {
+        copy.writeLongLE(length);
+      }
+      enqueue(copy.writeBytes(view, view.readerIndex(), length));
+      return;
+    }
     ByteBuf bytes = owner.ownedBytes(payload);
     enqueue(framed ? FrameEncoder.frame(ctx.alloc(), bytes) : bytes);
   }

@@ -33,13 +33,18 @@ final class Sends {
   }
 
   Future<Void> send(Buffer payload) {
-    return onLoop(() -> {
-      SendException refused = check(out.wireSize(payload));
-      if (refused == null) {
-        out.send(payload);
-      }
-      return refused;
-    });
+    if (connection.inEventLoop()) {
+      return outcome(offer(payload));
+    }
+    return onLoop(() -> offer(payload));
+  }
+
+  private SendException offer(Buffer payload) {
+    SendException refused = check(out.wireSize(payload));
+    if (refused == null) {
+      out.send(payload);
+    }
+    return refused;
   }
 
   Future<Void> send(List<Buffer> payloads) {
@@ -96,11 +101,14 @@ final class Sends {
     return null;
   }
 
+  private static Future<Void> outcome(SendException refused) {
+    return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
+  }
+
   // On the event loop now (no promise, no task), or in a task of the connection's context.
   private Future<Void> onLoop(Supplier<SendException> offer) {
     if (connection.inEventLoop()) {
-      SendException refused = offer.get();
-      return refused == null ? Future.succeededFuture() : Future.failedFuture(refused);
+      return outcome(offer.get());
     }
     Promise<Void> promise = Promise.promise();
     connection.run(() -> {

@@ -18,6 +18,8 @@ public enum CloseCause {
   STREAM_SEND_FAILED("streamed send failed"),
   /** The socket failed (I/O error, TLS error). */
   SOCKET_ERROR("socket error"),
+  /** Memory ran out while serving this connection (e.g. Netty's direct-memory limit); logged as a warning. */
+  OUT_OF_MEMORY("out of memory"),
   /** Another connection took the name (policy {@code takeover: replace}). */
   TAKEN_OVER("taken over"),
   /** The client was removed ({@code removeClient}). */

@@ -139,6 +139,11 @@ public final class FrameDecoder {
     return headerBytes + (state == State.BODY ? bodyReceived : 0);
   }
 
+  /** The announced length of the partial frame held whole now (0 between frames and while streaming). */
+  public long partialFrameLength() {
+    return state == State.BODY ? bodyLength : 0;
+  }
+
   /**
    * Memory pinned by the partial frame held right now: the capacity of the buffers its
    * pieces keep alive. About {@link #heldBytes()}, plus at most one accumulation buffer's slack.

@@ -18,9 +18,13 @@ import io.vertx.core.json.JsonObject;
  *                             ({@code IoCore}) beyond which reading from that client pauses
  * @param busDeliveryWindow    messages of one client delivered to an event-bus address and not yet
  *                             acknowledged (replied to) beyond which reading from that client pauses
+ * @param maxHeldInputBytes    bytes of partial messages held by the whole node; a connection whose next
+ *                             message would pass it stops being read until there is room (0: half of the
+ *                             JVM's direct-memory limit, see {@link #heldInputBudget()})
  */
 public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTimeoutMs, long maxQueuedOutputBytes,
-                     int offlineQueueMessages, long offlineQueueBytes, long maxUnreadBytes, int busDeliveryWindow) {
+                     int offlineQueueMessages, long offlineQueueBytes, long maxUnreadBytes, int busDeliveryWindow,
+                     long maxHeldInputBytes) {
 
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_KEYWORD_LENGTH = 1024;
@@ -32,6 +36,8 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   public static final long DEFAULT_OFFLINE_QUEUE_BYTES = 16L * 1024 * 1024;
   public static final long DEFAULT_MAX_UNREAD_BYTES = 64L * 1024 * 1024;
   public static final int DEFAULT_BUS_DELIVERY_WINDOW = 64;
+  /** 0: derived from the direct-memory limit ({@link #heldInputBudget()}). */
+  public static final long DEFAULT_MAX_HELD_INPUT_BYTES = 0;
   /** Upper bound of timeouts: a day. */
   static final long DAY_MS = 24L * 3600 * 1000;
   /** Upper bound of message counts. */
@@ -39,7 +45,7 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
 
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_KEYWORD_LENGTH,
       DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_QUEUED_OUTPUT_BYTES, DEFAULT_OFFLINE_QUEUE_MESSAGES,
-      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW);
+      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW, DEFAULT_MAX_HELD_INPUT_BYTES);
 
   static final Key<Long> MAX_MESSAGE_SIZE = Key.number("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE, 0,
       Frames.MAX_IN_MEMORY_PAYLOAD);
@@ -53,6 +59,8 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   static final Key<Long> OFFLINE_QUEUE_BYTES = Key.number("offlineQueueBytes", DEFAULT_OFFLINE_QUEUE_BYTES, 0, Long.MAX_VALUE);
   static final Key<Long> MAX_UNREAD_BYTES = Key.number("maxUnreadBytes", DEFAULT_MAX_UNREAD_BYTES, 1, Long.MAX_VALUE);
   static final Key<Integer> BUS_DELIVERY_WINDOW = Key.integer("busDeliveryWindow", DEFAULT_BUS_DELIVERY_WINDOW, 1, 1_000_000);
+  static final Key<Long> MAX_HELD_INPUT_BYTES = Key.number("maxHeldInputBytes", DEFAULT_MAX_HELD_INPUT_BYTES, 0,
+      Long.MAX_VALUE);
 
   static final Section<Limits> SECTION = new Section<Limits>()
       .add(MAX_MESSAGE_SIZE, Limits::maxMessageSize)
@@ -62,53 +70,68 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
       .add(OFFLINE_QUEUE_MESSAGES, Limits::offlineQueueMessages)
       .add(OFFLINE_QUEUE_BYTES, Limits::offlineQueueBytes)
       .add(MAX_UNREAD_BYTES, Limits::maxUnreadBytes)
-      .add(BUS_DELIVERY_WINDOW, Limits::busDeliveryWindow);
+      .add(BUS_DELIVERY_WINDOW, Limits::busDeliveryWindow)
+      .add(MAX_HELD_INPUT_BYTES, Limits::maxHeldInputBytes);
 
   public Limits withMaxMessageSize(long bytes) {
     return new Limits(bytes, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withMaxKeywordLength(int bytes) {
     return new Limits(maxMessageSize, bytes, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withHandshakeTimeoutMs(long ms) {
     return new Limits(maxMessageSize, maxKeywordLength, ms, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withMaxQueuedOutputBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, bytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withOfflineQueueMessages(int messages) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, messages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withOfflineQueueBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        bytes, maxUnreadBytes, busDeliveryWindow);
+        bytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
   }
 
   public Limits withBusDeliveryWindow(int messages) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, messages);
+        offlineQueueBytes, maxUnreadBytes, messages, maxHeldInputBytes);
   }
 
   public Limits withMaxUnreadBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, bytes, busDeliveryWindow);
+        offlineQueueBytes, bytes, busDeliveryWindow, maxHeldInputBytes);
+  }
+
+  public Limits withMaxHeldInputBytes(long bytes) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, bytes);
+  }
+
+  /**
+   * The node's held-input budget in bytes: {@link #maxHeldInputBytes()}, or when that is 0,
+   * half of the JVM's direct-memory limit ({@code -XX:MaxDirectMemorySize}, by default the
+   * heap's maximum), so that partial messages cannot starve the reads of everyone else.
+   */
+  public long heldInputBudget() {
+    return maxHeldInputBytes > 0 ? maxHeldInputBytes : Math.max(1, io.netty.util.internal.PlatformDependent.maxDirectMemory() / 2);
   }
 
   static Limits fromJson(JsonObject json, String path) {
     JsonFields f = SECTION.fields(json, path);
     return new Limits(f.read(MAX_MESSAGE_SIZE), f.read(MAX_KEYWORD_LENGTH), f.read(HANDSHAKE_TIMEOUT_MS),
         f.read(MAX_QUEUED_OUTPUT_BYTES), f.read(OFFLINE_QUEUE_MESSAGES), f.read(OFFLINE_QUEUE_BYTES),
-        f.read(MAX_UNREAD_BYTES), f.read(BUS_DELIVERY_WINDOW));
+        f.read(MAX_UNREAD_BYTES), f.read(BUS_DELIVERY_WINDOW), f.read(MAX_HELD_INPUT_BYTES));
   }
 
   public JsonObject toJson() {

@@ -216,4 +216,14 @@ class ConfigTest {
     assertEquals(cluster, AsockioConfig.fromJson(AsockioConfig.fromJson(json).toJson()).cluster());
     assertKeyError("cluster.eventBusPort", minimal().put("cluster", new JsonObject().put("eventBusPort", 70000)));
   }
+
+  @Test
+  void theHeldInputBudgetIsHalfTheDirectMemoryUnlessSet() {
+    long direct = io.netty.util.internal.PlatformDependent.maxDirectMemory();
+    assertEquals(0, Limits.DEFAULTS.maxHeldInputBytes());
+    assertEquals(direct / 2, Limits.DEFAULTS.heldInputBudget());
+    Limits set = AsockioConfig.fromJson(minimal().put("limits", new JsonObject().put("maxHeldInputBytes", 12345))).limits();
+    assertEquals(12345, set.heldInputBudget());
+    assertKeyError("limits.maxHeldInputBytes", minimal().put("limits", new JsonObject().put("maxHeldInputBytes", -1)));
+  }
 }

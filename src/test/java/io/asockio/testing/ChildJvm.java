@@ -76,10 +76,20 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Starts {@code mainClass} on {@code classPath} (entries joined with the path separator). */
   public static ChildJvm startMain(Path workDir, List<String> classPath, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-cp", String.join(java.io.File.pathSeparator, classPath), mainClass));
-    command.addAll(List.of(args));
-    return new ChildJvm(new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start());
+    return startMain(workDir, Map.of(), classPath, mainClass, args);
+  }
+
+  /** Starts {@code mainClass} on {@code classPath} with extra environment variables (e.g. {@code JAVA_TOOL_OPTIONS}). */
+  public static ChildJvm startMain(Path workDir, Map<String, String> env, List<String> classPath, String mainClass,
+                                   String... args) throws IOException {
+    List<String> javaArgs = new ArrayList<>(List.of("-cp", String.join(java.io.File.pathSeparator, classPath), mainClass));
+    javaArgs.addAll(List.of(args));
+    return start(workDir, env, javaArgs);
+  }
+
+  /** This JVM's own class path (the project's classes, its test classes and every dependency). */
+  public static List<String> testClassPath() {
+    return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
   }
 
   public static Path jar() {

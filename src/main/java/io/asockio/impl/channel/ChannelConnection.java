@@ -8,6 +8,7 @@ import io.asockio.config.Policies;
 import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.ClientRegistry;
 import io.asockio.impl.core.GuardLease;
+import io.asockio.impl.core.HeldInputBudget;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Printable;
 import io.asockio.impl.core.Refusal;
@@ -51,6 +52,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private final OutboundQueue out;
   private final HandlerAdapter handler;
   private final InboundFlow in;
+  private final HeldInputBudget.Claim heldInput;
   private final Sends sends;
 
   private State state = State.HANDSHAKE;
@@ -70,11 +72,17 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     this.handler = new HandlerAdapter(this, channel, node.counters(),
         e -> closeGracefully(new CloseReason(CloseCause.HANDLER_FAILED, String.valueOf(e))));
     this.in = new InboundFlow(handler, this);
+    this.heldInput = node.heldInput().claim(channel.eventLoop(), in::memoryAllowsReading);
     this.sends = new Sends(this, out, node.counters(), node.config().limits().maxQueuedOutputBytes());
   }
 
   State state() {
     return state;
+  }
+
+  /** This connection's share of the node's held-input budget. */
+  HeldInputBudget.Claim heldInputClaim() {
+    return heldInput;
   }
 
   // ---- output -----------------------------------------------------------------------------
@@ -347,6 +355,15 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   }
 
   void onSocketError(Throwable err) {
+    if (err instanceof OutOfMemoryError) {
+      // Netty's direct memory ran out while serving this connection: only this one closes, and it says so.
+      LOG.warning(() -> "closing " + describe() + ": out of memory (" + err.getMessage() + ")");
+      if (state != State.OPEN) {
+        node.counters().count(CloseCause.OUT_OF_MEMORY.counter()); // an open one is counted when it closes
+      }
+      closeNow(new CloseReason(CloseCause.OUT_OF_MEMORY, String.valueOf(err.getMessage())));
+      return;
+    }
     LOG.fine(() -> "socket error on " + describe() + ": " + err);
     closeNow(new CloseReason(CloseCause.SOCKET_ERROR, String.valueOf(err.getMessage())));
   }

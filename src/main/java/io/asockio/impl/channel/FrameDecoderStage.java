@@ -1,6 +1,7 @@
 package io.asockio.impl.channel;
 
 import io.asockio.codec.FrameDecoder;
+import io.asockio.impl.core.HeldInputBudget;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -13,7 +14,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  *                                     ├─► OversizedFrame (stream it?) ─► ByteBuf chunks ─► STREAM_END
  * </pre>
  *
- * Raw mode is a pipeline without this stage: {@link #switchToRaw()} passes what it holds and
+ * A partial message held whole claims its announced length from the node's
+ * {@link HeldInputBudget} when its header comes, and gives it back when it completes; a
+ * claim that must wait stops reading the socket (messages that arrive whole claim nothing).
+ *
+ * <p>Raw mode is a pipeline without this stage: {@link #switchToRaw()} passes what it holds and
  * the rest of the current read on as raw bytes, then removes the stage.
  */
 final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements FrameDecoder.Listener {
@@ -21,11 +26,13 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
   static final String NAME = "asockio-decoder";
 
   private final FrameDecoder decoder;
+  private final HeldInputBudget.Claim heldInput;
   private ChannelHandlerContext ctx;
   private boolean feeding;
 
-  FrameDecoderStage(long limit, io.netty.buffer.ByteBufAllocator alloc) {
+  FrameDecoderStage(long limit, io.netty.buffer.ByteBufAllocator alloc, HeldInputBudget.Claim heldInput) {
     this.decoder = new FrameDecoder(limit, alloc, this);
+    this.heldInput = heldInput;
   }
 
   /** Largest message held whole from the next header on. */
@@ -46,11 +53,13 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
   /** Stops decoding for good (after a refusal or an oversized frame); releases what it holds. */
   void stop() {
     decoder.stop();
+    heldInput.hold(0);
   }
 
   /** Stops framing: from now on reads pass as they come. */
   void switchToRaw() {
     decoder.switchToRaw(ctx::fireChannelRead);
+    heldInput.hold(0);
     if (!feeding) {
       ctx.pipeline().remove(this);
     }
@@ -66,6 +75,7 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
     if (!decoder.isRaw()) {
       decoder.stop();
     }
+    heldInput.hold(0);
   }
 
   @Override
@@ -82,6 +92,7 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
       feeding = false;
       read.release();
     }
+    heldInput.hold(decoder.partialFrameLength());
     if (decoder.isRaw()) {
       ctx.pipeline().remove(this);
     }
@@ -89,7 +100,7 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    decoder.stop();
+    stop();
     ctx.fireChannelInactive();
   }
 

@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
  * What comes in on a connection, on its way to the handler: whole messages (or raw chunks),
  * and streamed messages as a start, chunks and an end. Reading pauses for three reasons:
  * the application asked ({@link #pause}), a streamed message waits for demand, or (framed)
- * a streamed message's end was not taken yet, so the next message must wait.
+ * a streamed message's end was not taken yet, so the next message must wait. It also stops,
+ * without holding delivery, while the node's held-input budget makes the connection wait
+ * ({@link #memoryAllowsReading}).
  *
  * <pre>
  *   event ─► held (in order) ─► not paused? ─► deliver: message ─► handler
@@ -57,6 +59,7 @@ final class InboundFlow {
   private boolean closed;
   private boolean pausedByApp;
   private boolean pausedByStream;
+  private boolean waitingForMemory;
   private boolean reading = true;
   private ChannelMessageStream stream;   // the streamed message whose end was not taken yet
   private boolean inStreamFrame;  // between a StreamStart and its end: ByteBufs are chunks
@@ -100,6 +103,17 @@ final class InboundFlow {
 
   boolean isPaused() {
     return pausedByApp || pausedByStream;
+  }
+
+  /**
+   * The node's held-input budget lets this connection read ({@code true}) or makes it wait
+   * ({@code false}); delivery of what was read goes on either way.
+   */
+  void memoryAllowsReading(boolean allowed) {
+    waitingForMemory = !allowed;
+    if (!draining) {
+      updateReading();
+    }
   }
 
   /** Whether the socket is being read. */
@@ -182,7 +196,7 @@ final class InboundFlow {
 
   // Decided after the held input was delivered: its handler may have paused again.
   private void updateReading() {
-    boolean on = !isPaused();
+    boolean on = !isPaused() && !waitingForMemory;
     if (on != reading) {
       reading = on;
       sink.reading(on);

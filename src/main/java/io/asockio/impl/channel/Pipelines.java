@@ -53,7 +53,7 @@ public final class Pipelines {
     }
     if (origin.framed()) {
       pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
-          pipeline.channel().alloc()));
+          pipeline.channel().alloc(), c.heldInputClaim()));
       pipeline.addBefore(before, ServerHandshake.NAME, new ServerHandshake(c, node, peer, lease));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
@@ -79,7 +79,7 @@ public final class Pipelines {
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());
     if (origin.framed()) {
       pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
-          pipeline.channel().alloc()));
+          pipeline.channel().alloc(), c.heldInputClaim()));
       pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, keyword, node.config().limits().handshakeTimeoutMs()));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));

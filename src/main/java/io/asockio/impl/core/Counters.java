@@ -17,6 +17,8 @@ public final class Counters {
   public static final String TAKEOVER = "takeover";
   public static final String OUTPUT_FULL = "send.output full";
   public static final String STREAMS_RECEIVED = "streams.received";
+  /** A connection stopped being read until the node's held-input budget had room ({@code limits.maxHeldInputBytes}). */
+  public static final String HELD_INPUT_WAITS = "input.waited for memory";
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 

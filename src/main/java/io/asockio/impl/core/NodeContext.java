@@ -30,6 +30,7 @@ public final class NodeContext {
   private final RefusalLog refusalLog = new RefusalLog();
   private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
   private final List<ConnectionObserver> observers = new CopyOnWriteArrayList<>();
+  private final HeldInputBudget heldInput;
   private volatile AccessRules access;
 
   public NodeContext(AsockioConfig config, ClientRegistry registry, HandlerRoutes routes) {
@@ -37,6 +38,7 @@ public final class NodeContext {
     this.registry = registry;
     this.routes = routes;
     this.access = config.access();
+    this.heldInput = new HeldInputBudget(config.limits().heldInputBudget(), counters);
   }
 
   public AsockioConfig config() {
@@ -53,6 +55,11 @@ public final class NodeContext {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** The node-wide budget for input held in partial messages. */
+  public HeldInputBudget heldInput() {
+    return heldInput;
   }
 
   /** The access rules in force. */

@@ -86,6 +86,12 @@ public final class Node implements Asockio {
       LOG.warning("this Vert.x is clustered but asockio was not given its cluster manager (Asockio.vertx builds one that it"
           + " knows, or call clusterManager(...) in startWith's setup): clients of nodes that die are not swept");
     }
+    long heldInputBudget = config.limits().heldInputBudget();
+    if (config.limits().maxMessageSize() > heldInputBudget) {
+      LOG.warning("limits.maxMessageSize (" + config.limits().maxMessageSize() + " bytes) is over the held-input budget ("
+          + heldInputBudget + " bytes, limits.maxHeldInputBytes or half the direct-memory limit): a message that large is"
+          + " read only while no other partial message is held");
+    }
     node.bus = new NodeBus(vertx, node.context, node.router, node.clusterManager, node.deliveryStreamThresholds);
     node.startup.reportTransport();
     config.clients().forEach(c -> node.declare(c.name()));

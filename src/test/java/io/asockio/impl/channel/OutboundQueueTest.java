@@ -61,9 +61,7 @@ class OutboundQueueTest {
 
   @Test
   void sendsBeyondTheQueuedOutputLimitFailWithOutputFull() {
-    Limits small = new Limits(Limits.DEFAULT_MAX_MESSAGE_SIZE, Limits.DEFAULT_MAX_KEYWORD_LENGTH,
-        Limits.DEFAULT_HANDSHAKE_TIMEOUT_MS, 3000, 0, Limits.DEFAULT_OFFLINE_QUEUE_BYTES, Limits.DEFAULT_MAX_UNREAD_BYTES,
-        Limits.DEFAULT_BUS_DELIVERY_WINDOW);
+    Limits small = Limits.DEFAULTS.withMaxQueuedOutputBytes(3000);
     Answering flood = new Answering();
     List<Future<Void>> sends = new ArrayList<>();
     flood.answer = (c, data) -> {

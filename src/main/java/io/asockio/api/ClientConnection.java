@@ -103,7 +103,11 @@ public interface ClientConnection {
   /** Whether the socket is not being read now. Event loop only. */
   boolean isReadingPaused();
 
-  /** Bytes received and held undelivered while paused. Event loop only. */
+  /**
+   * Memory held for input not delivered yet: the buffers a partial message keeps alive (about
+   * its bytes received so far, however the peer sliced them) plus what was received while
+   * reading was paused. Event loop only.
+   */
   long heldInputBytes();
 
   /**

@@ -58,7 +58,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private State state = State.HANDSHAKE;
   private CloseReason closeReason;
   private boolean closing;
-  private boolean closeAfterFlush;
+  private CloseReason closeWhenFlushed; // closeAfterFlush, or the peer half-closed: why it closes once output is out
   private boolean resumeOnEmpty;
 
   ChannelConnection(NodeContext node, ConnectionOrigin origin, int instance, Channel channel, Context context,
@@ -78,6 +78,11 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   State state() {
     return state;
+  }
+
+  /** Why it closed or is closing (null while nobody closed it; the peer's close is not recorded here). */
+  CloseReason closeReason() {
+    return closeReason;
   }
 
   /** This connection's share of the node's held-input budget. */
@@ -152,7 +157,8 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   @Override
   public long heldInputBytes() {
-    return in.heldBytes();
+    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
+    return in.heldBytes() + (decoder == null ? 0 : decoder.retainedBytes());
   }
 
   @Override
@@ -185,17 +191,34 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   @Override
   public void closeAfterFlush() {
-    run(() -> {
-      if (state == State.CLOSED || closing) {
-        return;
-      }
-      closeAfterFlush = true;
-      if (state != State.OPEN || out.isIdle()) {
-        closeGracefully(CloseReason.of(CloseCause.AFTER_FLUSH));
-      } else {
-        out.flushTracked(); // completions may not have been tracked so far
-      }
-    });
+    run(() -> closeWhenFlushed(CloseReason.of(CloseCause.AFTER_FLUSH)));
+  }
+
+  // Takes no more sends; what is queued (lazy and streamed sends included) goes out, then it closes.
+  private void closeWhenFlushed(CloseReason reason) {
+    if (state == State.CLOSED || closing || closeWhenFlushed != null) {
+      return;
+    }
+    closeWhenFlushed = reason;
+    if (state != State.OPEN || out.isIdle()) {
+      closeGracefully(reason);
+    } else {
+      out.flushTracked(); // completions may not have been tracked so far
+    }
+  }
+
+  /**
+   * The peer shut its side down (half-close): it sends nothing more, but what it asked for
+   * still reaches it. What was received is delivered, queued output goes out, then the
+   * connection closes ({@code closed by peer}). During the handshake there is nothing to
+   * answer: it closes at once.
+   */
+  void onInputShutdown() {
+    if (state != State.OPEN) {
+      closeGracefully(CloseReason.of(CloseCause.PEER_CLOSED));
+      return;
+    }
+    closeWhenFlushed(CloseReason.of(CloseCause.PEER_CLOSED));
   }
 
   // Queued output still goes out; lazy and streamed sends fail.
@@ -401,12 +424,12 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   /** Takes new sends: open, and not draining towards a close. */
   boolean acceptsSends() {
-    return isOpen() && !closeAfterFlush;
+    return isOpen() && closeWhenFlushed == null;
   }
 
   @Override
   public boolean wantsOutputEmpty() {
-    return handler.wantsOutputEmpty() || closeAfterFlush || resumeOnEmpty;
+    return handler.wantsOutputEmpty() || closeWhenFlushed != null || resumeOnEmpty;
   }
 
   @Override
@@ -415,9 +438,8 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
       resumeOnEmpty = false;
       out.batch(in::resume);
     }
-    if (closeAfterFlush) {
-      closeAfterFlush = false;
-      closeGracefully(CloseReason.of(CloseCause.AFTER_FLUSH));
+    if (closeWhenFlushed != null) {
+      closeGracefully(closeWhenFlushed);
     } else if (isOpen()) {
       out.batch(handler::outputEmpty);
     }

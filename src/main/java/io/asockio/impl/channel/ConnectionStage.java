@@ -2,11 +2,12 @@ package io.asockio.impl.channel;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * The last asockio stage of a pipeline, in front of Vert.x's handler: hands what comes in to
- * its {@link Connection} (messages and stream events to its inbound flow, the end of the
+ * its {@link ChannelConnection} (messages and stream events to its inbound flow, the end of the
  * channel, socket errors, idleness). Reads stop here; life-cycle events go on to Vert.x so
  * that it cleans up its side of the socket.
  */
@@ -45,6 +46,10 @@ final class ConnectionStage extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
       connection.onIdle();
+      return;
+    }
+    if (evt instanceof ChannelInputShutdownEvent) {
+      connection.onInputShutdown(); // the channel allows half-closure: closing is ours to decide
       return;
     }
     ctx.fireUserEventTriggered(evt);

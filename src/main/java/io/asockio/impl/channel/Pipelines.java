@@ -6,6 +6,7 @@ import io.asockio.impl.core.GuardLease;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Refusal;
 import io.asockio.security.AccessRules;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Context;
@@ -43,6 +44,7 @@ public final class Pipelines {
     Refusal overLimit = guard.tryAccept(peer.addressKey(), origin.framed());
     GuardLease lease = overLimit == null ? new GuardLease(guard, peer.addressKey(), origin.framed()) : GuardLease.NONE;
     ChannelConnection c = new ChannelConnection(node, origin, instance, pipeline.channel(), context, peer, lease, DialOutcome.NONE);
+    allowHalfClosure(pipeline);
     if (origin.idleTimeoutMs() > 0 && overLimit == null) {
       pipeline.addBefore(before, IDLE_STAGE, new IdleStateHandler(0, 0, origin.idleTimeoutMs(), TimeUnit.MILLISECONDS));
     }
@@ -76,6 +78,7 @@ public final class Pipelines {
   public static ChannelConnection dial(NodeContext node, ConnectionOrigin origin, ChannelPipeline pipeline, String before,
                                        Context context, PeerFacts peer, byte[] keyword, DialOutcome outcome) {
     ChannelConnection c = new ChannelConnection(node, origin, 0, pipeline.channel(), context, peer, GuardLease.NONE, outcome);
+    allowHalfClosure(pipeline);
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());
     if (origin.framed()) {
       pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
@@ -87,5 +90,11 @@ public final class Pipelines {
       c.bindDialled();
     }
     return c;
+  }
+
+  // A peer that shuts down its output still gets what it asked for: the end of its input is an
+  // event (ConnectionStage), and the connection closes once its output went out.
+  private static void allowHalfClosure(ChannelPipeline pipeline) {
+    pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
   }
 }

@@ -101,8 +101,9 @@ final class Embedded implements AutoCloseable {
     }
   }
 
-  final Vertx vertx = Vertx.vertx();
-  final Context context = vertx.getOrCreateContext();
+  final Vertx vertx;
+  private final boolean ownsVertx;
+  final Context context;
   final EmbeddedChannel channel = new EmbeddedChannel();
   final FlushGate gate = new FlushGate();
   final ClientRegistry registry = new ClientRegistry();
@@ -112,6 +113,18 @@ final class Embedded implements AutoCloseable {
 
   /** Every connection is served by {@code handler}. */
   Embedded(AsockioConfig config, Recorder handler) {
+    this(Vertx.vertx(), true, config, handler);
+  }
+
+  /** On a Vert.x of the caller's, which {@link #close()} leaves running (many channels, one Vert.x). */
+  Embedded(Vertx vertx, AsockioConfig config, Recorder handler) {
+    this(vertx, false, config, handler);
+  }
+
+  private Embedded(Vertx vertx, boolean ownsVertx, AsockioConfig config, Recorder handler) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.context = vertx.getOrCreateContext();
     HandlerRoutes routes = new HandlerRoutes(address -> {
       throw new IllegalStateException("no bus here");
     });
@@ -196,6 +209,8 @@ final class Embedded implements AutoCloseable {
   @Override
   public void close() {
     channel.finishAndReleaseAll();
-    vertx.close().await();
+    if (ownsVertx) {
+      vertx.close().await();
+    }
   }
 }

@@ -9,6 +9,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.demo.EchoProcessor;
 import io.asockio.testing.Await;
 import io.asockio.testing.ChildJvm;
+import io.asockio.testing.EchoLoad;
 import io.asockio.testing.FrameClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -130,6 +131,59 @@ class ClusterIT {
           assertEquals("hello " + client, clients.get(i).readText());
         }
         assertEquals(2, nodes.size(), "both processes accepted clients on the shared port");
+        here.stop().await();
+      } finally {
+        for (FrameClient c : clients) {
+          c.close();
+        }
+        vertx.close().await();
+      }
+    }
+  }
+
+  @Test
+  void aNodeKilledUnderLoadLeavesTheSurvivorsClientsUntouchedAndItsRecordsAreSwept() throws Exception {
+    String name = "asockio-it-" + UUID.randomUUID();
+    int doomedPort = freePort();
+    Path work = childConfig(name, GateConfig.tcp("tcp", "127.0.0.1", doomedPort).withProcessor(EchoProcessor.class.getName()));
+    try (ChildJvm doomed = ChildJvm.startJar(work, Map.of(), work.resolve("node.json").toString())) {
+      doomed.awaitLine("asockio: ready", START);
+      Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster(name))).await();
+      List<FrameClient> clients = new ArrayList<>();
+      try {
+        Asockio here = Asockio.start(vertx, AsockioConfig.of(GateConfig.tcp("tcp", "127.0.0.1", 0)
+            .withProcessor(EchoProcessor.class.getName())).withCluster(cluster(name))).await();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          boolean onDoomed = i % 2 == 0;
+          String client = (onDoomed ? "doomed-" : "kept-") + i;
+          names.add(client);
+          clients.add(FrameClient.named("127.0.0.1", onDoomed ? doomedPort : here.port("tcp"), client));
+        }
+        for (String client : names) {
+          Await.value("record of " + client, () -> here.directory().lookup(client).await());
+        }
+        try (EchoLoad load = new EchoLoad(names, clients, 16 * 1024, 1_000_000)) {
+          Await.until("load runs", () -> load.total() >= 1_000);
+          doomed.process().destroyForcibly(); // kill -9 under load
+          doomed.process().waitFor();
+          long atKill = load.total();
+          Await.until("the survivor's clients go on", () -> load.total() >= atKill + 2_000);
+          for (String client : names) {
+            if (client.startsWith("doomed-")) {
+              Await.until(client + " swept", () -> here.directory().lookup(client).await() == null, Duration.ofSeconds(60));
+            }
+          }
+          load.close();
+          for (EchoLoad.Peer peer : load.peers()) {
+            if (peer.name.startsWith("kept-")) {
+              assertTrue(peer.failure() == null, peer.name + ": " + peer.failure());
+              assertTrue(here.directory().lookup(peer.name).await() != null, peer.name + " is still in the directory");
+            } else {
+              assertTrue(peer.failure() != null, peer.name + " lost its node");
+            }
+          }
+        }
         here.stop().await();
       } finally {
         for (FrameClient c : clients) {

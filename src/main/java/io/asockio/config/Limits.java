@@ -21,10 +21,12 @@ import io.vertx.core.json.JsonObject;
  * @param maxHeldInputBytes    bytes of partial messages held by the whole node; a connection whose next
  *                             message would pass it stops being read until there is room (0: half of the
  *                             JVM's direct-memory limit, see {@link #heldInputBudget()})
+ * @param shutdownGraceMs      when the node stops, time its connections get to send what is queued
+ *                             for them (and the peers to take it) before they are cut
  */
 public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTimeoutMs, long maxQueuedOutputBytes,
                      int offlineQueueMessages, long offlineQueueBytes, long maxUnreadBytes, int busDeliveryWindow,
-                     long maxHeldInputBytes) {
+                     long maxHeldInputBytes, long shutdownGraceMs) {
 
   public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
   public static final int DEFAULT_MAX_KEYWORD_LENGTH = 1024;
@@ -38,6 +40,8 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   public static final int DEFAULT_BUS_DELIVERY_WINDOW = 64;
   /** 0: derived from the direct-memory limit ({@link #heldInputBudget()}). */
   public static final long DEFAULT_MAX_HELD_INPUT_BYTES = 0;
+  /** Under the 10 s a container runtime waits between SIGTERM and SIGKILL. */
+  public static final long DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
   /** Upper bound of timeouts: a day. */
   static final long DAY_MS = 24L * 3600 * 1000;
   /** Upper bound of message counts. */
@@ -45,7 +49,8 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
 
   public static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_SIZE, DEFAULT_MAX_KEYWORD_LENGTH,
       DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_MAX_QUEUED_OUTPUT_BYTES, DEFAULT_OFFLINE_QUEUE_MESSAGES,
-      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW, DEFAULT_MAX_HELD_INPUT_BYTES);
+      DEFAULT_OFFLINE_QUEUE_BYTES, DEFAULT_MAX_UNREAD_BYTES, DEFAULT_BUS_DELIVERY_WINDOW, DEFAULT_MAX_HELD_INPUT_BYTES,
+      DEFAULT_SHUTDOWN_GRACE_MS);
 
   static final Key<Long> MAX_MESSAGE_SIZE = Key.number("maxMessageSize", DEFAULT_MAX_MESSAGE_SIZE, 0,
       Frames.MAX_IN_MEMORY_PAYLOAD);
@@ -61,6 +66,7 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
   static final Key<Integer> BUS_DELIVERY_WINDOW = Key.integer("busDeliveryWindow", DEFAULT_BUS_DELIVERY_WINDOW, 1, 1_000_000);
   static final Key<Long> MAX_HELD_INPUT_BYTES = Key.number("maxHeldInputBytes", DEFAULT_MAX_HELD_INPUT_BYTES, 0,
       Long.MAX_VALUE);
+  static final Key<Long> SHUTDOWN_GRACE_MS = Key.number("shutdownGraceMs", DEFAULT_SHUTDOWN_GRACE_MS, 0, DAY_MS);
 
   static final Section<Limits> SECTION = new Section<Limits>()
       .add(MAX_MESSAGE_SIZE, Limits::maxMessageSize)
@@ -71,51 +77,57 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
       .add(OFFLINE_QUEUE_BYTES, Limits::offlineQueueBytes)
       .add(MAX_UNREAD_BYTES, Limits::maxUnreadBytes)
       .add(BUS_DELIVERY_WINDOW, Limits::busDeliveryWindow)
-      .add(MAX_HELD_INPUT_BYTES, Limits::maxHeldInputBytes);
+      .add(MAX_HELD_INPUT_BYTES, Limits::maxHeldInputBytes)
+      .add(SHUTDOWN_GRACE_MS, Limits::shutdownGraceMs);
 
   public Limits withMaxMessageSize(long bytes) {
     return new Limits(bytes, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withMaxKeywordLength(int bytes) {
     return new Limits(maxMessageSize, bytes, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withHandshakeTimeoutMs(long ms) {
     return new Limits(maxMessageSize, maxKeywordLength, ms, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withMaxQueuedOutputBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, bytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withOfflineQueueMessages(int messages) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, messages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withOfflineQueueBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        bytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes);
+        bytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withBusDeliveryWindow(int messages) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, messages, maxHeldInputBytes);
+        offlineQueueBytes, maxUnreadBytes, messages, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withMaxUnreadBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, bytes, busDeliveryWindow, maxHeldInputBytes);
+        offlineQueueBytes, bytes, busDeliveryWindow, maxHeldInputBytes, shutdownGraceMs);
   }
 
   public Limits withMaxHeldInputBytes(long bytes) {
     return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
-        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, bytes);
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, bytes, shutdownGraceMs);
+  }
+
+  public Limits withShutdownGraceMs(long ms) {
+    return new Limits(maxMessageSize, maxKeywordLength, handshakeTimeoutMs, maxQueuedOutputBytes, offlineQueueMessages,
+        offlineQueueBytes, maxUnreadBytes, busDeliveryWindow, maxHeldInputBytes, ms);
   }
 
   /**
@@ -131,7 +143,7 @@ public record Limits(long maxMessageSize, int maxKeywordLength, long handshakeTi
     JsonFields f = SECTION.fields(json, path);
     return new Limits(f.read(MAX_MESSAGE_SIZE), f.read(MAX_KEYWORD_LENGTH), f.read(HANDSHAKE_TIMEOUT_MS),
         f.read(MAX_QUEUED_OUTPUT_BYTES), f.read(OFFLINE_QUEUE_MESSAGES), f.read(OFFLINE_QUEUE_BYTES),
-        f.read(MAX_UNREAD_BYTES), f.read(BUS_DELIVERY_WINDOW), f.read(MAX_HELD_INPUT_BYTES));
+        f.read(MAX_UNREAD_BYTES), f.read(BUS_DELIVERY_WINDOW), f.read(MAX_HELD_INPUT_BYTES), f.read(SHUTDOWN_GRACE_MS));
   }
 
   public JsonObject toJson() {

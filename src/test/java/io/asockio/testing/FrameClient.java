@@ -131,7 +131,11 @@ public final class FrameClient implements AutoCloseable {
     if (length < 0 || length > 256L * 1024 * 1024) {
       throw new IOException("unexpected frame length " + Long.toUnsignedString(length));
     }
-    return readExactly((int) length);
+    try {
+      return readExactly((int) length);
+    } catch (EOFException e) {
+      throw new EOFException("closed inside a frame: " + e.getMessage() + " of its payload");
+    }
   }
 
   public String readText() throws IOException {

@@ -214,6 +214,10 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
    * answer: it closes at once.
    */
   void onInputShutdown() {
+    if (closing || state == State.CLOSED) {
+      out.closeQuietly(); // our end went out already (or a refusal did); with the peer's, nothing can reset
+      return;
+    }
     if (state != State.OPEN) {
       closeGracefully(CloseReason.of(CloseCause.PEER_CLOSED));
       return;
@@ -243,6 +247,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
       closeReason = reason;
     }
     closing = true;
+    lease.handshakeDone(); // a closing connection no longer counts as a pending handshake
     out.failBacklog(sends::notConnected);
     stopDecoder();
     return true;
@@ -303,6 +308,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
       return;
     }
     state = State.CLOSED; // never opened: nothing to release but the socket
+    lease.handshakeDone();
     String reason = text == null ? refusal.text() : text;
     node.refused(refusal, reason, origin.name(), origin.transportName(), peer.remoteAddress(),
         () -> "refused " + (keyword == null ? "peer" : "\"" + Printable.of(keyword) + "\"") + " from " + peer.remoteAddress()
@@ -314,10 +320,10 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     out.closeAfterWrites();
   }
 
-  /** An anonymous peer an access rule denied: closed without a word. */
+  /** An anonymous peer an access rule denied: closed without a word (a FIN, not a reset, so that its connect completes cleanly). */
   void deny() {
     state = State.CLOSED;
-    out.closeNow();
+    out.closeAfterWrites();
   }
 
   /** A dialled connection was answered OK (or is raw): it takes its link's name. */

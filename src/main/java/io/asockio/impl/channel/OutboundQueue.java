@@ -6,16 +6,19 @@ import io.asockio.codec.Frames;
 import io.asockio.impl.vertx.VertxBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +43,8 @@ import java.util.function.Supplier;
 final class OutboundQueue extends ChannelDuplexHandler {
 
   static final String NAME = "asockio-outbound";
+  /** How long a closing connection waits for the peer's end after its own (see {@link #lingeringClose}). */
+  static final long LINGER_MS = 2_000;
 
   /** What the queue reports to, and asks of, its connection. */
   interface Owner {
@@ -378,7 +383,50 @@ final class OutboundQueue extends ChannelDuplexHandler {
   /** Closes once what was written so far reached the kernel. */
   void closeAfterWrites() {
     unflushed = false;
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+      if (written.isSuccess()) {
+        lingeringClose();
+      } else {
+        ctx.close();
+      }
+    });
+  }
+
+  /**
+   * Ends our side after the last byte, then waits for the peer's end before closing. Closing
+   * a socket that still has unread input sends a reset, and a reset makes the kernels drop
+   * what was written but not yet delivered: the peer would lose the end of our output. So: a
+   * FIN, then input is read and dropped until the peer ends ({@link #closeQuietly}, called on
+   * its half-close) or {@link #LINGER_MS} passed. Over TLS the same is close_notify both ways.
+   */
+  private void lingeringClose() {
+    Channel channel = ctx.channel();
+    if (!(channel instanceof DuplexChannel) || !channel.isActive() || ((DuplexChannel) channel).isInputShutdown()) {
+      ctx.close(); // the peer ended already (or cannot be waited for): a plain close is a FIN
+      return;
+    }
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls != null) {
+      // TLS has its own end (close_notify): Netty's handler sends ours and waits for the peer's.
+      tls.setCloseNotifyReadTimeoutMillis(LINGER_MS);
+      ctx.close();
+      return;
+    }
+    ((DuplexChannel) channel).shutdownOutput().addListener(shut -> {
+      if (!shut.isSuccess()) {
+        ctx.close();
+        return;
+      }
+      channel.config().setAutoRead(true); // drain what the peer still sends, so the close stays a FIN
+      ctx.executor().schedule(() -> {
+        ctx.close();
+      }, LINGER_MS, TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /** Closes now without a reset (the peer ended too, or nothing is left to protect). */
+  void closeQuietly() {
+    ctx.close();
   }
 
   /** Closes at once, dropping what the kernel still holds (RST). */

@@ -1,6 +1,9 @@
 package io.asockio.impl.gate;
 
 import io.asockio.config.GateConfig;
+import io.asockio.api.CloseCause;
+import io.asockio.api.CloseReason;
+import io.asockio.impl.channel.ChannelConnection;
 import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.NodeContext;
@@ -12,6 +15,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.SocketAddress;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
@@ -54,7 +58,10 @@ public final class GateVerticle extends VerticleBase {
     // The stages go in right here, on the socket's context, before any byte can arrive.
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
-      Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(), context, PeerFacts.of(socket));
+      ChannelConnection connection = Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(),
+          context, PeerFacts.of(socket));
+      // The gate stops: what is queued for the peer goes out, then the connection ends (Vert.x cuts it after the grace time).
+      socket.shutdownHandler(v -> connection.close(CloseReason.of(CloseCause.NODE_STOPPING)));
     });
     return server.listen(address).onSuccess(s -> {
       if (gate.transport() == GateConfig.Transport.TCP) {
@@ -65,6 +72,7 @@ public final class GateVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(node.config().limits().shutdownGraceMs(), TimeUnit.MILLISECONDS);
   }
 }

@@ -26,6 +26,7 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
@@ -117,7 +118,8 @@ public final class LinkVerticle extends VerticleBase implements Link {
     }
     firstOutcome.tryFail(closed(null));
     nextOpen.tryFail(closed(null));
-    return client == null ? Future.succeededFuture() : client.close();
+    return client == null ? Future.succeededFuture()
+        : client.shutdown(node.config().limits().shutdownGraceMs(), TimeUnit.MILLISECONDS);
   }
 
   private LinkException closed(String why) {
@@ -148,6 +150,8 @@ public final class LinkVerticle extends VerticleBase implements Link {
 
   private void connected(NetSocket socket) {
     ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
+    // On stop the connection closes itself (stop() asks it to): Vert.x waits for that, up to the grace time.
+    socket.shutdownHandler(v -> { });
     Pipelines.dial(node, ConnectionOrigin.link(config), vertxHandler.pipeline(), vertxHandler.name(), context,
         PeerFacts.of(String.valueOf(socket.remoteAddress())), config.keyword().getBytes(StandardCharsets.UTF_8),
         new DialOutcome() {

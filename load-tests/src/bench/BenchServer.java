@@ -17,7 +17,8 @@ import java.lang.management.ManagementFactory;
  * asockio's side of the framed benchmarks: the demo echo on PORT with INSTANCES gate
  * verticles (and REUSEPORT), plus a control client, {@code bench-control}, whose commands are
  * {@code broadcast PREFIX N} (one message by name to each of PREFIX0..PREFIX{N-1}; answers
- * the time it took) and {@code stats} (heap in use after a GC).
+ * the time it took) and {@code stats} (heap in use after a GC, clients, direct memory in use,
+ * open descriptors).
  *
  * Usage: BenchServer PORT [INSTANCES] [reuseport]
  */
@@ -44,8 +45,31 @@ public final class BenchServer {
       } else if (cmd[0].equals("stats")) {
         System.gc();
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        send(Buffer.buffer("heap " + used + " clients " + node.clients().size()));
+        send(Buffer.buffer("heap " + used + " clients " + node.clients().size() + " direct " + directMemory()
+            + " fds " + openDescriptors()));
       }
+    }
+  }
+
+  // Netty's own count of its direct memory when it keeps one; else the JDK's direct buffer pool.
+  static long directMemory() {
+    long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+    if (netty >= 0) {
+      return netty;
+    }
+    for (java.lang.management.BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        return pool.getMemoryUsed();
+      }
+    }
+    return -1;
+  }
+
+  static long openDescriptors() {
+    try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (java.io.IOException e) {
+      return -1;
     }
   }
 

@@ -175,6 +175,8 @@ class ClusterIT {
             }
           }
           load.close();
+          System.out.printf("kill -9 of a cluster node: %d round trips before, %d after; its 10 records swept%n", atKill,
+              load.total() - atKill);
           for (EchoLoad.Peer peer : load.peers()) {
             if (peer.name.startsWith("kept-")) {
               assertTrue(peer.failure() == null, peer.name + ": " + peer.failure());

@@ -90,6 +90,8 @@ class ProcessFaultsIT {
         long atKill = load.total();
         awaitRoundTrips(load, atKill + 2_000);
         load.close();
+        System.out.printf("kill -9 of one reusePort process: %d clients (%d on the survivor), %d round trips before the kill,"
+            + " %d after%n", names.size(), servedBySurvivor.stream().filter(b -> b).count(), atKill, load.total() - atKill);
         for (int i = 0; i < names.size(); i++) {
           EchoLoad.Peer peer = load.peers().get(i);
           if (servedBySurvivor.get(i)) {

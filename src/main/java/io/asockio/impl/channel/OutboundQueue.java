@@ -173,7 +173,19 @@ final class OutboundQueue extends ChannelDuplexHandler {
       return;
     }
     ByteBuf bytes = owner.ownedBytes(payload);
-    enqueue(framed ? FrameEncoder.frame(ctx.alloc(), bytes) : bytes);
+    if (!framed) {
+      enqueue(bytes);
+      return;
+    }
+    // Header and payload as two writes that go out in one writev: no composite buffer to build and free.
+    ByteBuf header = FrameEncoder.header(ctx.alloc(), length);
+    if (backlog.isEmpty()) {
+      ctx.write(header, ctx.voidPromise());
+      write(bytes);
+    } else {
+      enqueue(header);
+      enqueue(bytes);
+    }
   }
 
   /** Several messages in one write. */

@@ -41,6 +41,7 @@ public final class Main {
   static final String USAGE = String.join("\n",
       "usage: java -jar asockio.jar [-conf FILE | FILE] [-options JSON|FILE] [--print-config]",
       "       java -jar asockio.jar client --help",
+      "       java -jar asockio.jar admin --help",
       "  -conf FILE        the config file (default " + ConfigLoader.DEFAULT_PATH + "); asockio.* system properties and",
       "                    ASOCKIO_* environment variables override its keys (see README)",
       "  -options JSON     Vert.x options, as JSON or a file holding it (eventLoopPoolSize, metricsOptions, ...)",
@@ -56,6 +57,9 @@ public final class Main {
     }
     if (args.length > 0 && args[0].equals("client")) {
       System.exit(ClientCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals("admin")) {
+      System.exit(io.asockio.cli.AdminCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
     String path = ConfigLoader.DEFAULT_PATH;
     String vertxOptions = null;
@@ -80,7 +84,12 @@ public final class Main {
     }
     AsockioConfig config = loadConfig(path);
     if (printConfig) {
-      System.out.println(config.toJson().encodePrettily());
+      JsonObject effective = config.toJson();
+      JsonObject admin = effective.getJsonObject("admin");
+      if (admin != null && admin.containsKey("token")) {
+        admin.put("token", "(hidden)"); // a secret is never printed
+      }
+      System.out.println(effective.encodePrettily());
       return;
     }
     VertxOptions options = vertxOptions(vertxOptions, config);

@@ -180,6 +180,9 @@ public interface Asockio {
   /** The TCP port a gate listens on (resolves port 0), or -1. */
   int port(String gateName);
 
+  /** The admin API's TCP port (useful with {@code admin.port} 0), or -1 when the admin API is off. */
+  int adminPort();
+
   AsockioConfig config();
 
   Vertx vertx();

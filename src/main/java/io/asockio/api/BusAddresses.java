@@ -13,6 +13,10 @@ package io.asockio.api;
  *                          names that are not connected (limits.offlineQueueMessages)
  *  asockio.events          published JSON: {"type": connected|disconnected|refused|takeover, "name", "id",
  *                          "node", "gate", "transport", "remote", "cause"|"reason", "at"}
+ *  asockio.admin           the admin operations as JSON requests ({"op": "node" | "clients" | "client" |
+ *                          "disconnect" | "reload", ...}), answered by any node; replies are the admin
+ *                          API's JSON, refusals fail with the HTTP status as code (see README, Operations)
+ *  asockio.admin.&lt;node&gt;    the same, answered by that node
  * </pre>
  *
  * Messages delivered from clients to an application address carry the headers
@@ -34,6 +38,7 @@ public final class BusAddresses {
   public static final String CLIENT_PREFIX = "asockio.client.";
   public static final String SEND = "asockio.send";
   public static final String EVENTS = "asockio.events";
+  public static final String ADMIN = "asockio.admin";
 
   public static final String HEADER_CLIENT = "asockio-client";
   public static final String HEADER_ID = "asockio-id";
@@ -53,6 +58,11 @@ public final class BusAddresses {
   }
 
   /** The address of a named client. */
+  /** The admin address that node {@code nodeId} answers alone. */
+  public static String admin(String nodeId) {
+    return ADMIN + "." + nodeId;
+  }
+
   public static String client(String name) {
     return CLIENT_PREFIX + name;
   }

@@ -91,6 +91,21 @@ public interface ClientConnection {
   /** Whether the write queue is above its high-water mark: stop producing until output empties. Event loop only. */
   boolean isOutputFull();
 
+  /**
+   * Messages delivered to the handler so far (a streamed message counts when it starts; on a
+   * raw connection, chunks). Kept on the event loop: read from another thread it may lag.
+   */
+  long messagesReceived();
+
+  /** Payload bytes delivered to the handler so far (headers not counted). Like {@link #messagesReceived()}. */
+  long bytesReceived();
+
+  /** Messages sent so far (a streamed send counts when it starts; handshake answers not counted). Like {@link #messagesReceived()}. */
+  long messagesSent();
+
+  /** Payload bytes sent so far. Like {@link #messagesReceived()}. */
+  long bytesSent();
+
   /** Stops reading (back-pressure): nothing more is delivered until {@link #resumeReading()}. Thread-safe. */
   void pauseReading();
 

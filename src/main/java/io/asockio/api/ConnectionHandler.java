@@ -25,7 +25,8 @@ public interface ConnectionHandler {
    * a buffer is <em>borrowed</em>: valid until the callback returns (its memory then goes back
    * to Netty's pool), so a handler that keeps any of it copies that part. Sending it, or slices
    * of it, from within the callback is safe: a send holds its own reference until the bytes
-   * are written. Saves one copy of every byte received; default false.
+   * are written. The same holds for the chunks of a {@link MessageStream}: each is valid until
+   * the stream's handler returns. Saves one copy of every byte received; default false.
    */
   default boolean readsInPlace() {
     return false;

@@ -23,10 +23,11 @@ import java.util.Set;
  * @param access          who may connect (rules checked before {@code OK}, and at accept for raw gates)
  * @param reloadScanMs    how often the config file is checked for new access rules; 0: never
  * @param cluster         clustering (off by default)
+ * @param admin           the admin HTTP API: metrics, health, clients, the live page (off by default)
  */
 public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, List<LinkConfig> links,
                             Policies policies, Limits limits, boolean nativeTransport, AccessRules access,
-                            long reloadScanMs, ClusterConfig cluster) {
+                            long reloadScanMs, ClusterConfig cluster, AdminConfig admin) {
 
   public static final boolean DEFAULT_NATIVE_TRANSPORT = true;
   public static final long DEFAULT_RELOAD_SCAN_MS = 0;
@@ -40,6 +41,7 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   static final Key<JsonObject> ACCESS = Key.object("access", AccessConfig.SECTION);
   static final Key<Long> RELOAD_SCAN_MS = Key.number("reloadScanMs", DEFAULT_RELOAD_SCAN_MS, 0, Limits.DAY_MS);
   static final Key<JsonObject> CLUSTER = Key.object("cluster", ClusterConfig.SECTION);
+  static final Key<JsonObject> ADMIN = Key.object("admin", AdminConfig.SECTION);
 
   /** The whole file: every key a config accepts hangs below this. */
   static final Section<AsockioConfig> SECTION = new Section<AsockioConfig>()
@@ -63,7 +65,8 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
       .add(NATIVE_TRANSPORT, AsockioConfig::nativeTransport)
       .add(ACCESS, c -> AccessConfig.toJson(c.access))
       .add(RELOAD_SCAN_MS, AsockioConfig::reloadScanMs)
-      .add(CLUSTER, c -> c.cluster.toJson());
+      .add(CLUSTER, c -> c.cluster.toJson())
+      .add(ADMIN, c -> c.admin.toJson());
 
   /** Every key path the config accepts, as the README's tables write them ({@code gates[].port}, {@code limits.maxMessageSize}). */
   public static List<String> keyPaths() {
@@ -76,12 +79,14 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
     links = List.copyOf(links);
     access = access == null ? AccessRules.ALLOW_ALL : access;
     cluster = cluster == null ? ClusterConfig.DEFAULTS : cluster;
+    admin = admin == null ? AdminConfig.DEFAULTS : admin;
   }
 
   /** A config with these gates and every other value at its default. */
   public static AsockioConfig of(GateConfig... gates) {
     return new AsockioConfig(List.of(gates), List.of(), List.of(), Policies.DEFAULTS, Limits.DEFAULTS,
-        DEFAULT_NATIVE_TRANSPORT, AccessRules.ALLOW_ALL, DEFAULT_RELOAD_SCAN_MS, ClusterConfig.DEFAULTS);
+        DEFAULT_NATIVE_TRANSPORT, AccessRules.ALLOW_ALL, DEFAULT_RELOAD_SCAN_MS, ClusterConfig.DEFAULTS,
+        AdminConfig.DEFAULTS);
   }
 
   public AsockioConfig withClients(String... names) {
@@ -93,31 +98,35 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
   }
 
   public AsockioConfig withClientConfigs(List<ClientConfig> newClients) {
-    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster);
+    return new AsockioConfig(gates, newClients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster, admin);
   }
 
   public AsockioConfig withLinks(LinkConfig... newLinks) {
-    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport, access, reloadScanMs, cluster);
+    return new AsockioConfig(gates, clients, List.of(newLinks), policies, limits, nativeTransport, access, reloadScanMs, cluster, admin);
   }
 
   public AsockioConfig withPolicies(Policies newPolicies) {
-    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport, access, reloadScanMs, cluster);
+    return new AsockioConfig(gates, clients, links, newPolicies, limits, nativeTransport, access, reloadScanMs, cluster, admin);
   }
 
   public AsockioConfig withLimits(Limits newLimits) {
-    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport, access, reloadScanMs, cluster);
+    return new AsockioConfig(gates, clients, links, policies, newLimits, nativeTransport, access, reloadScanMs, cluster, admin);
   }
 
   public AsockioConfig withGates(List<GateConfig> newGates) {
-    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster);
+    return new AsockioConfig(newGates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster, admin);
+  }
+
+  public AsockioConfig withAdmin(AdminConfig newAdmin) {
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, cluster, newAdmin);
   }
 
   public AsockioConfig withCluster(ClusterConfig newCluster) {
-    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, newCluster);
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, access, reloadScanMs, newCluster, admin);
   }
 
   public AsockioConfig withAccess(AccessRules rules) {
-    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, rules, reloadScanMs, cluster);
+    return new AsockioConfig(gates, clients, links, policies, limits, nativeTransport, rules, reloadScanMs, cluster, admin);
   }
 
   /** Names of the expected clients. */
@@ -170,7 +179,7 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
     checkRuleGates(access, gates);
     return new AsockioConfig(gates, clients, links, Policies.fromJson(f.read(POLICIES), f.key(POLICIES)),
         Limits.fromJson(f.read(LIMITS), f.key(LIMITS)), f.read(NATIVE_TRANSPORT), access, f.read(RELOAD_SCAN_MS),
-        ClusterConfig.fromJson(f.read(CLUSTER), f.key(CLUSTER)));
+        ClusterConfig.fromJson(f.read(CLUSTER), f.key(CLUSTER)), AdminConfig.fromJson(f.read(ADMIN), f.key(ADMIN)));
   }
 
   /** Rules that name a gate must name one of ours: a typo would silently never match. */

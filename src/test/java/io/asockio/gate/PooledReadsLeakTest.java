@@ -76,7 +76,8 @@ class PooledReadsLeakTest {
       Random random = new Random(42);
       List<byte[]> frames = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
-        byte[] payload = new byte[random.nextInt(i % 25 == 0 ? 900_000 : 5000)];
+        // Every 100th over EchoProcessor's 1 MiB threshold: streamed back, its chunks lent and re-sent.
+        byte[] payload = new byte[i % 100 == 50 ? 1_500_000 + random.nextInt(100_000) : random.nextInt(i % 25 == 0 ? 900_000 : 5000)];
         random.nextBytes(payload);
         frames.add(payload);
       }

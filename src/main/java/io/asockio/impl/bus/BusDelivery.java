@@ -41,6 +41,7 @@ final class BusDelivery implements ConnectionHandler {
   private final String nodeId;
   private final Map<ClientConnection, Window> windows = new ConcurrentHashMap<>();
   private final AtomicLong streams = new AtomicLong();
+  private final AtomicLong inFlightTotal = new AtomicLong();
 
   BusDelivery(EventBus bus, String address, long streamThreshold, int window, String nodeId) {
     this.bus = bus;
@@ -48,6 +49,11 @@ final class BusDelivery implements ConnectionHandler {
     this.streamThreshold = streamThreshold;
     this.window = window;
     this.nodeId = nodeId;
+  }
+
+  /** Messages delivered to the address and not answered yet, over all connections. */
+  long inFlight() {
+    return inFlightTotal.get();
   }
 
   @Override
@@ -63,6 +69,7 @@ final class BusDelivery implements ConnectionHandler {
   @Override
   public void onDataReceived(ClientConnection c, Buffer data) {
     Window w = windows.computeIfAbsent(c, k -> new Window());
+    inFlightTotal.incrementAndGet();
     if (++w.inFlight >= window) {
       c.pauseReading(); // the consumer is behind: the client waits, memory does not grow
     }
@@ -71,6 +78,7 @@ final class BusDelivery implements ConnectionHandler {
           && ((ReplyException) ar.cause()).failureType() == ReplyFailure.RECIPIENT_FAILURE)) {
         LOG.fine(() -> "delivery of a message of " + c.name() + " to " + address + " failed: " + ar.cause().getMessage());
       }
+      inFlightTotal.decrementAndGet();
       if (w.inFlight-- == window) {
         c.resumeReading();
       }

@@ -28,7 +28,7 @@ public final class NodeBus {
   private final ClientConsumers consumers;
   private final SendRouter sendRouter;
   private final ClusterJanitor janitor;
-  private final Map<String, ConnectionHandler> deliveries = new ConcurrentHashMap<>();
+  private final Map<String, BusDelivery> deliveries = new ConcurrentHashMap<>();
   private final Map<String, Long> streamThresholds;
 
   /**
@@ -92,5 +92,14 @@ public final class NodeBus {
   public ConnectionHandler delivery(String address) {
     return deliveries.computeIfAbsent(address, a -> new BusDelivery(vertx.eventBus(), a, streamThresholds.getOrDefault(a, -1L),
         node.config().limits().busDeliveryWindow(), nodeId));
+  }
+
+  /** Client messages delivered to bus addresses and not answered yet, over all addresses. */
+  public long deliveriesInFlight() {
+    long n = 0;
+    for (BusDelivery d : deliveries.values()) {
+      n += d.inFlight();
+    }
+    return n;
   }
 }

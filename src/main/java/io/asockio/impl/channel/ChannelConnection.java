@@ -2,16 +2,19 @@ package io.asockio.impl.channel;
 
 import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
+import io.asockio.api.SendException;
 import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
 import io.asockio.config.Policies;
 import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.ClientRegistry;
+import io.asockio.impl.core.Counters;
 import io.asockio.impl.core.GuardLease;
 import io.asockio.impl.core.HeldInputBudget;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Printable;
 import io.asockio.impl.core.Refusal;
+import io.asockio.impl.metrics.NodeMetrics;
 import io.asockio.impl.vertx.VertxChannels;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -85,6 +88,24 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     return closeReason;
   }
 
+  void deliverChunk(io.netty.buffer.ByteBuf chunk, io.vertx.core.Handler<Buffer> chunkHandler) {
+    handler.deliverChunk(chunk, chunkHandler);
+  }
+
+  void streamStarted() {
+    NodeMetrics metrics = node.metrics();
+    if (metrics != null) {
+      metrics.streamStarted();
+    }
+  }
+
+  void streamEnded() {
+    NodeMetrics metrics = node.metrics();
+    if (metrics != null) {
+      metrics.streamEnded();
+    }
+  }
+
   /** This connection's share of the node's held-input budget. */
   HeldInputBudget.Claim heldInputClaim() {
     return heldInput;
@@ -148,6 +169,26 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   @Override
   public void resumeReading() {
     run(() -> out.batch(in::resume));
+  }
+
+  @Override
+  public long messagesReceived() {
+    return in.messagesIn();
+  }
+
+  @Override
+  public long bytesReceived() {
+    return in.bytesIn();
+  }
+
+  @Override
+  public long messagesSent() {
+    return out.messagesOut();
+  }
+
+  @Override
+  public long bytesSent() {
+    return out.bytesOut();
   }
 
   @Override
@@ -351,6 +392,10 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   void open(ClientRecord record) {
     client(record);
     state = State.OPEN;
+    NodeMetrics metrics = node.metrics();
+    if (metrics != null) {
+      metrics.handshake(origin.name(), System.nanoTime() - createdNanos);
+    }
     handler.bind(node.handlerFor(client(), this));
     FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
     if (decoder != null) {
@@ -453,6 +498,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   @Override
   public void onStreamSendFailed(String reason) {
+    node.counters().count(Counters.sendFailed(SendException.Reason.SOURCE_FAILED));
     LOG.warning(() -> "closing " + describe() + ": streamed send failed: " + reason);
     closeNow(new CloseReason(CloseCause.STREAM_SEND_FAILED, reason));
   }

@@ -3,6 +3,7 @@ package io.asockio.impl.channel;
 import io.asockio.api.ClientConnection;
 import io.asockio.api.MessageStream;
 import io.asockio.codec.Frames;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 
@@ -27,7 +28,7 @@ final class ChannelMessageStream implements MessageStream {
 
   private long demand = Long.MAX_VALUE;
   // Chunks decoded but not yet delivered (no demand), then possibly the end.
-  private final ArrayDeque<Buffer> pending = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(); // owned until delivered
   private boolean endDecoded;
   private boolean finished;
   private boolean draining;
@@ -100,16 +101,10 @@ final class ChannelMessageStream implements MessageStream {
 
   // ---- fed by the connection ----------------------------------------------------------------
 
-  // Consumers queue chunks (demand, pipes): each gets a heap copy of its own.
-  void push(io.netty.buffer.ByteBuf chunk) {
-    Buffer copy;
-    try {
-      copy = io.asockio.impl.vertx.VertxBuffers.heapCopy(chunk);
-    } finally {
-      chunk.release();
-    }
-    received += copy.length();
-    pending.add(copy);
+  // Chunks wait here (owned) until there is demand; the handler gets each lent or copied (HandlerAdapter.deliverChunk).
+  void push(ByteBuf chunk) {
+    received += chunk.readableBytes();
+    pending.add(chunk);
     drain();
   }
 
@@ -123,11 +118,18 @@ final class ChannelMessageStream implements MessageStream {
       return;
     }
     finished = true;
-    pending.clear();
+    connection.streamEnded();
+    releasePending();
     Handler<Throwable> h = exceptionHandler;
     if (h != null) {
       h.handle(new StreamInterruptedException(reason + " after " + Frames.unsigned(delivered) + " of "
           + Frames.unsigned(length) + " bytes"));
+    }
+  }
+
+  private void releasePending() {
+    for (ByteBuf chunk; (chunk = pending.poll()) != null; ) {
+      chunk.release();
     }
   }
 
@@ -148,18 +150,19 @@ final class ChannelMessageStream implements MessageStream {
     draining = true;
     try {
       while (!pending.isEmpty() && demand > 0 && handler != null) {
-        Buffer chunk = pending.poll();
+        ByteBuf chunk = pending.poll();
         if (demand != Long.MAX_VALUE) {
           demand--;
         }
-        delivered += chunk.length();
-        handler.handle(chunk);
+        delivered += chunk.readableBytes();
+        connection.deliverChunk(chunk, handler);
         if (finished) {
           return;
         }
       }
       if (pending.isEmpty() && endDecoded && (handler != null || endHandler != null)) {
         finished = true;
+        connection.streamEnded();
         Handler<Void> h = endHandler;
         if (h != null) {
           h.handle(null);

@@ -17,6 +17,8 @@ abstract class ConnectionIdentity implements NodeConnection {
   private final int instance;
   final Context context;
   final PeerFacts peer;
+  /** When the socket was accepted or connected (for the handshake time). */
+  final long createdNanos = System.nanoTime();
   private volatile ClientRecord client;
 
   ConnectionIdentity(ConnectionOrigin origin, int instance, Context context, PeerFacts peer) {

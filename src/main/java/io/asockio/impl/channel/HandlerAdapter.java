@@ -109,6 +109,29 @@ final class HandlerAdapter implements InboundFlow.Sink {
     guarded(() -> handler.onDataReceived(connection, copy));
   }
 
+  /**
+   * One chunk of a streamed message (owned) to the stream's handler: lent when the handler
+   * reads in place (valid until {@code chunkHandler} returns), else a heap copy of its own.
+   */
+  void deliverChunk(ByteBuf chunk, io.vertx.core.Handler<Buffer> chunkHandler) {
+    if (readsInPlace) {
+      try {
+        chunkHandler.handle(lending.lend(chunk));
+      } finally {
+        lending.end();
+        chunk.release();
+      }
+      return;
+    }
+    Buffer copy;
+    try {
+      copy = VertxBuffers.heapCopy(chunk);
+    } finally {
+      chunk.release();
+    }
+    chunkHandler.handle(copy);
+  }
+
   @Override
   public boolean acceptsStreams() {
     return handler.streamThreshold() >= 0;
@@ -122,6 +145,7 @@ final class HandlerAdapter implements InboundFlow.Sink {
   @Override
   public void openStream(MessageStream stream) {
     counters.count(Counters.STREAMS_RECEIVED);
+    connection.streamStarted();
     guarded(() -> handler.onMessageStream(connection, stream));
   }
 

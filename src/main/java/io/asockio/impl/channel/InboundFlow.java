@@ -63,6 +63,8 @@ final class InboundFlow {
   private boolean reading = true;
   private ChannelMessageStream stream;   // the streamed message whose end was not taken yet
   private boolean inStreamFrame;  // between a StreamStart and its end: ByteBufs are chunks
+  private long messagesIn;
+  private long bytesIn;
 
   InboundFlow(Sink sink, ChannelConnection connection) {
     this.sink = sink;
@@ -170,9 +172,23 @@ final class InboundFlow {
     updateReading();
   }
 
+  /** Messages delivered so far (a streamed one counts when it starts); event loop only. */
+  long messagesIn() {
+    return messagesIn;
+  }
+
+  /** Payload bytes delivered so far; event loop only. */
+  long bytesIn() {
+    return bytesIn;
+  }
+
   private void deliver(Object event) {
     if (event instanceof ByteBuf) {
       ByteBuf bytes = (ByteBuf) event;
+      bytesIn += bytes.readableBytes();
+      if (!inStreamFrame) {
+        messagesIn++;
+      }
       if (inStreamFrame) {
         if (stream != null) {
           stream.push(bytes);
@@ -183,6 +199,7 @@ final class InboundFlow {
         sink.deliverMessage(bytes);
       }
     } else if (event instanceof StreamStart) {
+      messagesIn++;
       inStreamFrame = true;
       stream = new ChannelMessageStream(connection, this, ((StreamStart) event).length());
       sink.openStream(stream);

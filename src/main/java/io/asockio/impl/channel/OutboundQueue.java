@@ -81,6 +81,8 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private long writeSeq;
   private long completedSeq;
   private boolean emptyScheduled;
+  private long messagesOut;
+  private long bytesOut;
 
   OutboundQueue(Owner owner, boolean framed) {
     this.owner = owner;
@@ -163,6 +165,8 @@ final class OutboundQueue extends ChannelDuplexHandler {
   void send(Buffer payload) {
     ByteBuf view = VertxBuffers.view(payload);
     int length = view.readableBytes();
+    messagesOut++;
+    bytesOut += length;
     if (length <= FrameEncoder.COPY_THRESHOLD) {
       // Small: one copy next to the header costs less than taking a reference to the payload.
       ByteBuf copy = ctx.alloc().directBuffer((framed ? Frames.HEADER_SIZE : 0) + length);
@@ -211,10 +215,28 @@ final class OutboundQueue extends ChannelDuplexHandler {
   /** Appends one message to a batch, with its header when framed. */
   void appendTo(ByteBuf batch, Buffer payload) {
     ByteBuf view = VertxBuffers.view(payload);
+    messagesOut++;
+    bytesOut += view.readableBytes();
     if (framed) {
       batch.writeLongLE(view.readableBytes());
     }
     batch.writeBytes(view, view.readerIndex(), view.readableBytes());
+  }
+
+  /** A message of {@code payloadBytes} went (or starts going) out through a lazy or streamed sender. */
+  void countSent(long messages, long payloadBytes) {
+    messagesOut += messages;
+    bytesOut += payloadBytes;
+  }
+
+  /** Messages sent so far (streamed ones count when they start); event loop only. */
+  long messagesOut() {
+    return messagesOut;
+  }
+
+  /** Payload bytes sent so far; event loop only. */
+  long bytesOut() {
+    return bytesOut;
   }
 
   /** The bytes of {@code payload} as a reference Netty may write and release. */

@@ -8,6 +8,7 @@ import io.asockio.impl.core.Refusal;
 import io.asockio.security.AccessRules;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.Context;
 
@@ -96,5 +97,11 @@ public final class Pipelines {
   // event (ConnectionStage), and the connection closes once its output went out.
   private static void allowHalfClosure(ChannelPipeline pipeline) {
     pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    // Streams and lazy senders pause above the high mark and go on below the low one. Netty's
+    // 32/64 KiB makes a stream of 64 KiB reads pause and resume (two epoll_ctl calls) at every read.
+    pipeline.channel().config().setWriteBufferWaterMark(WATER_MARK);
   }
+
+  /** When a connection's output counts as full for streams and lazy senders (not the send cap, maxQueuedOutputBytes). */
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 512 * 1024);
 }

@@ -85,6 +85,7 @@ final class Sends {
   }
 
   SendException notConnected() {
+    counters.count(Counters.sendFailed(SendException.Reason.NOT_CONNECTED));
     return new SendException(SendException.Reason.NOT_CONNECTED, "client " + connection.name() + " is not connected");
   }
 

@@ -35,6 +35,7 @@ final class StreamSend implements BacklogEntry {
       started = true;
       out = queue;
       out.write(FrameEncoder.header(queue.alloc(), length));
+      out.countSent(1, 0);
       source.exceptionHandler(err -> onLoop(() -> abort(err instanceof SendException
           ? err.getMessage() : "the source failed: " + err.getMessage())));
       source.endHandler(v -> onLoop(this::onEnd));
@@ -65,6 +66,7 @@ final class StreamSend implements BacklogEntry {
       abort("the source ran over the declared length of " + Frames.unsigned(length) + " bytes");
       return;
     }
+    out.countSent(0, chunk.length());
     out.write(out.owned(chunk));
     if (!out.isWritable() && !paused) {
       paused = true;

@@ -15,9 +15,11 @@ import java.util.function.Function;
 public final class ClientRouter {
 
   private final ClientRegistry registry;
+  private final Counters counters;
 
-  public ClientRouter(ClientRegistry registry) {
+  public ClientRouter(ClientRegistry registry, Counters counters) {
     this.registry = registry;
+    this.counters = counters;
   }
 
   /** To the client with this id. */
@@ -43,7 +45,7 @@ public final class ClientRouter {
     return withConnection(registry.byName(name), "named " + name, action);
   }
 
-  private static Future<Void> withConnection(ClientRecord record, String which, Function<ClientConnection, Future<Void>> action) {
+  private Future<Void> withConnection(ClientRecord record, String which, Function<ClientConnection, Future<Void>> action) {
     if (record == null) {
       return unknown(which);
     }
@@ -74,6 +76,7 @@ public final class ClientRouter {
       case CONNECTED:
         return record.connection().send(message);
       case FULL:
+        counters.count(Counters.sendFailed(SendException.Reason.OUTPUT_FULL));
         return Future.failedFuture(new SendException(SendException.Reason.OUTPUT_FULL, "client " + record.name()
             + " is not connected and its offline queue is full (" + record.offlineCount() + " messages)"));
       default:
@@ -81,11 +84,13 @@ public final class ClientRouter {
     }
   }
 
-  static Future<Void> unknown(String which) {
+  Future<Void> unknown(String which) {
+    counters.count(Counters.sendFailed(SendException.Reason.UNKNOWN_CLIENT));
     return Future.failedFuture(new SendException(SendException.Reason.UNKNOWN_CLIENT, "no client " + which));
   }
 
-  static Future<Void> notConnected(ClientRecord record) {
+  Future<Void> notConnected(ClientRecord record) {
+    counters.count(Counters.sendFailed(SendException.Reason.NOT_CONNECTED));
     return Future.failedFuture(new SendException(SendException.Reason.NOT_CONNECTED,
         "client " + record.name() + " is not connected"));
   }

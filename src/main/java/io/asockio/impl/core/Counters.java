@@ -15,10 +15,15 @@ public final class Counters {
   public static final String OPENED = "opened";
   public static final String CLOSED = "closed";
   public static final String TAKEOVER = "takeover";
-  public static final String OUTPUT_FULL = "send.output full";
+  public static final String OUTPUT_FULL = sendFailed(io.asockio.api.SendException.Reason.OUTPUT_FULL);
   public static final String STREAMS_RECEIVED = "streams.received";
   /** A connection stopped being read until the node's held-input budget had room ({@code limits.maxHeldInputBytes}). */
   public static final String HELD_INPUT_WAITS = "input.waited for memory";
+
+  /** The counter of sends refused for {@code reason}, e.g. {@code send.output full}. */
+  public static String sendFailed(io.asockio.api.SendException.Reason reason) {
+    return "send." + reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
 
   private final Map<String, LongAdder> counters = new ConcurrentHashMap<>();
 

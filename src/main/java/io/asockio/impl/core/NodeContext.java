@@ -5,6 +5,7 @@ import io.asockio.api.CloseReason;
 import io.asockio.api.ConnectionHandler;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateLimits;
+import io.asockio.impl.metrics.NodeMetrics;
 import io.asockio.security.AccessRules;
 
 import java.util.List;
@@ -31,6 +32,7 @@ public final class NodeContext {
   private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
   private final List<ConnectionObserver> observers = new CopyOnWriteArrayList<>();
   private final HeldInputBudget heldInput;
+  private volatile NodeMetrics metrics;
   private volatile AccessRules access;
 
   public NodeContext(AsockioConfig config, ClientRegistry registry, HandlerRoutes routes) {
@@ -55,6 +57,17 @@ public final class NodeContext {
 
   public Counters counters() {
     return counters;
+  }
+
+  /** The node's meters, or null when no meter registry is in use. */
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  /** Starts metering: the meters hear of every connection from now on. */
+  public void metrics(NodeMetrics newMetrics) {
+    this.metrics = newMetrics;
+    addObserver(newMetrics);
   }
 
   /** The node-wide budget for input held in partial messages. */
@@ -91,6 +104,10 @@ public final class NodeContext {
   public void refused(Refusal refusal, String text, String gate, String transport, String remoteAddress,
                       java.util.function.Supplier<String> line) {
     counters.count(refusal.counter());
+    NodeMetrics m = metrics;
+    if (m != null) {
+      m.refused(gate, refusal);
+    }
     refusalLog.log(text, line);
     observers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
   }

@@ -6,6 +6,8 @@ import io.asockio.config.ClusterConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.spi.cluster.ClusterManager;
 
@@ -33,9 +35,18 @@ public final class Clustering {
     return MANAGERS.get(vertx);
   }
 
-  /** Vert.x options shared by both modes (native transport preference). */
+  /**
+   * Vert.x options shared by both modes: the native transport preference, and with the admin
+   * API on, Vert.x's own metrics in a Prometheus registry (which the admin API serves, with
+   * asockio's meters in it).
+   */
   public static VertxOptions options(AsockioConfig config) {
-    return new VertxOptions().setPreferNativeTransport(config.nativeTransport());
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(config.nativeTransport());
+    if (config.admin().enabled()) {
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+    return options;
   }
 
   /** A Vert.x for this config: clustered when {@code cluster.enabled}. */

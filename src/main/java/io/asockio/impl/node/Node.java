@@ -51,7 +51,7 @@ public final class Node implements Asockio {
   private final Vertx vertx;
   private final AsockioConfig config;
   private final ClientRegistry registry = new ClientRegistry();
-  private final ClientRouter router = new ClientRouter(registry);
+  private final ClientRouter router;
   private final HandlerRoutes routes;
   private final NodeContext context;
   private final NodeStartup startup;
@@ -61,12 +61,14 @@ public final class Node implements Asockio {
   private final Map<String, Long> deliveryStreamThresholds = new ConcurrentHashMap<>();
   private NodeBus bus;
   private ClusterManager clusterManager;
+  private NodeAdmin admin;
 
   private Node(Vertx vertx, AsockioConfig config) {
     this.vertx = vertx;
     this.config = config;
     this.routes = new HandlerRoutes(address -> bus.delivery(address));
     this.context = new NodeContext(config, registry, routes);
+    this.router = new ClientRouter(registry, context.counters());
     this.startup = new NodeStartup(vertx, config, context);
     this.clusterManager = Clustering.managerOf(vertx);
     config.clients().stream().filter(c -> c.deliverTo() != null).forEach(c -> routes.clientDelivery(c.name(), c.deliverTo()));
@@ -93,6 +95,8 @@ public final class Node implements Asockio {
           + " read only while no other partial message is held");
     }
     node.bus = new NodeBus(vertx, node.context, node.router, node.clusterManager, node.deliveryStreamThresholds);
+    node.admin = new NodeAdmin(node, vertx, config, node.context, node.clusterManager);
+    node.admin.bindMetrics(node.bus::deliveriesInFlight);
     node.startup.reportTransport();
     config.clients().forEach(c -> node.declare(c.name()));
     node.bus.start();
@@ -102,6 +106,7 @@ public final class Node implements Asockio {
             node.deployments.add(id);
           }
         }))
+        .compose(v -> node.admin.start())
         .compose(v -> {
           config.links().forEach(node::link);
           LOG.info(() -> "node " + node.nodeId() + " started: " + node.startup.summary()
@@ -309,6 +314,11 @@ public final class Node implements Asockio {
   }
 
   @Override
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  @Override
   public AsockioConfig config() {
     return config;
   }
@@ -343,8 +353,12 @@ public final class Node implements Asockio {
 
   @Override
   public Future<Void> stop() {
+    if (admin != null) {
+      admin.stopping(); // not ready from now on; the admin API itself stops last
+    }
     Future<Void> busStopped = bus == null ? Future.succeededFuture() : bus.stop();
     return busStopped.transform(ignored -> stopGatesAndLinks())
+        .transform(ignored -> admin == null ? Future.<Void>succeededFuture() : admin.stop())
         .onComplete(ar -> LOG.info(() -> "node " + (bus == null ? "" : bus.nodeId() + " ") + "stopped"
             + (ar.failed() ? " with an error: " + ar.cause().getMessage() : "")));
   }

@@ -131,7 +131,6 @@ final class Embedded implements AutoCloseable {
     routes.nodeHandler(handler);
     this.services = new NodeContext(config, registry, routes);
     this.handler = handler;
-    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 4096));
     channel.pipeline().addFirst("flush-gate", gate);
     channel.pipeline().addLast("handler", new ChannelInboundHandlerAdapter());
   }
@@ -140,6 +139,7 @@ final class Embedded implements AutoCloseable {
   Embedded accept() {
     GateConfig g = services.config().gates().get(0);
     connection = Pipelines.accept(services, g, 0, channel.pipeline(), "handler", context, PeerFacts.of("127.0.0.1:40000"));
+    smallWaterMark();
     return this;
   }
 
@@ -147,7 +147,13 @@ final class Embedded implements AutoCloseable {
   Embedded dial(io.asockio.config.LinkConfig link, String keyword, DialOutcome outcome) {
     connection = Pipelines.dial(services, ConnectionOrigin.link(link), channel.pipeline(), "handler", context,
         PeerFacts.of("127.0.0.1:25000"), keyword.getBytes(StandardCharsets.UTF_8), outcome);
+    smallWaterMark();
     return this;
+  }
+
+  // The stages set production marks; tests fill a small "socket" instead.
+  private void smallWaterMark() {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1024, 4096));
   }
 
   /** Bytes arriving in one read. */

@@ -15,9 +15,10 @@ COPY conf /app/conf
 RUN mkdir -p /app/run && chown -R asockio /app/run
 USER asockio
 EXPOSE 25000
-# The gate accepts TCP connections: healthy (bash's /dev/tcp, no second JVM every interval).
+# Healthy when the admin API's /health answers 200 (conf/docker.json serves it on the container's
+# loopback; bash's /dev/tcp, no curl in the image and no second JVM every interval).
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25000"]
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/25080 && printf 'GET /health HTTP/1.0\\r\\n\\r\\n' >&3 && read -r -t 4 status <&3 && [[ $status == *' 200 '* ]]"]
 # Heap sized from the container's memory limit; an out-of-memory error ends the process (the
 # orchestrator restarts it) instead of leaving it half alive.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/asockio.jar"]

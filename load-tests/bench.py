@@ -33,8 +33,10 @@ QUICK = "--quick" in sys.argv
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 RECHECK_DIR = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--recheck=")), None)
 SYSTEMS = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--systems=")), None)
+# --metrics: the framed echo also runs asockio with Vert.x's Micrometer metrics and the admin API on ("asockio-metrics").
+METRICS = "--metrics" in sys.argv
 # A run of some scenarios or systems is kept in its own folder; results/latest stays the last whole run.
-PARTIAL = ONLY is not None or SYSTEMS is not None
+PARTIAL = ONLY is not None or SYSTEMS is not None or METRICS
 # Points below this ratio to raw Netty are measured again, RECHECK_ROUNDS times interleaved.
 GOAL = 0.9
 RECHECK_ROUNDS = 3 if QUICK else 5
@@ -222,9 +224,9 @@ def main():
     servers = http_servers() if want("http") else []
     # Connection counts first: after the multi-megabyte points a server may still be busy for a while.
     http_points = [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS] + [("size", s, 200) for s in HTTP_SIZES]
-    framed_systems = ["asockio", "raw-netty"]
+    framed_systems = ["asockio", "raw-netty"] + (["asockio-metrics"] if METRICS else [])
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
-    total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * 2 if want("framed") else 0)
+    total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * len(framed_systems) if want("framed") else 0)
              + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0))
     progress = Progress(total)
 
@@ -264,6 +266,9 @@ def main():
     if want("framed"):
         framed = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start(),
                   "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
+        if METRICS:
+            framed["asockio-metrics"] = Server("asockio-metrics", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"],
+                                               env={"ASOCKIO_BENCH_METRICS": "1"}).start()
         try:
             for size, conns, window in framed_points:
                 for name in framed_systems:
@@ -394,8 +399,11 @@ def recheck(results, record):
     points = results["points"]
     http = below_goal(points, ("http-size", "http-concurrency"), lambda p: (p["size"], p["connections"]),
                       "asockio-inline", "requests_per_s")
-    framed = below_goal(points, ("framed",), lambda p: (p["size"], p["connections"], p["window"]), "asockio", "frames_per_s")
-    total = (len(http) + len(framed)) * RECHECK_ROUNDS * 2
+    framed_key = lambda p: (p["size"], p["connections"], p["window"])
+    framed = below_goal(points, ("framed",), framed_key, "asockio", "frames_per_s")
+    if METRICS:  # a point where only the metered server fell short is measured again too
+        framed += [c for c in below_goal(points, ("framed",), framed_key, "asockio-metrics", "frames_per_s") if c not in framed]
+    total = (len(http) * 2 + len(framed) * (3 if METRICS else 2)) * RECHECK_ROUNDS
     if not total:
         return
     log("re-checking %d HTTP and %d framed points under %.1fx raw Netty" % (len(http), len(framed), GOAL))
@@ -423,6 +431,9 @@ def recheck(results, record):
     if framed:
         servers = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start(),
                    "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
+        if METRICS:
+            servers["asockio-metrics"] = Server("asockio-metrics", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"],
+                                                env={"ASOCKIO_BENCH_METRICS": "1"}).start()
         try:
             for size, conns, window in framed:
                 values = {name: [] for name in servers}

@@ -136,7 +136,8 @@ def write(results, out_dir):
             http_point = p["scenario"] == "http-recheck"
             cond = ("%s x %d conns" % (human(p["size"]), p["connections"]) if http_point
                     else "%s, %d x %d in flight" % (human(p["size"]), p["connections"], p["window"]))
-            grouped[(p["scenario"][:-8], cond)]["asockio" if p["system"].startswith("asockio") else "netty"] = p
+            role = "metrics" if p["system"] == "asockio-metrics" else "asockio" if p["system"].startswith("asockio") else "netty"
+            grouped[(p["scenario"][:-8], cond)][role] = p
         for (scenario, cond), by in grouped.items():
             field = "requests_per_s" if scenario == "http" else "frames_per_s"
             a, n = by.get("asockio"), by.get("netty")
@@ -144,6 +145,17 @@ def write(results, out_dir):
             lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
                 scenario, cond, fmt(a and a[field]), fmt(n and n[field]), ratio,
                 " ".join(fmt(v) for v in a["values"]) if a else "-", " ".join(fmt(v) for v in n["values"]) if n else "-"))
+        with_metrics = [(key, by) for key, by in grouped.items() if "metrics" in by]
+        if with_metrics:
+            lines += ["", "With metrics on, in the same rounds:", "",
+                      "| scenario | condition | with metrics median | ratio to raw Netty | on / off | rounds |", "|---|---|---|---|---|---|"]
+            for (scenario, cond), by in with_metrics:
+                m, a, n = by["metrics"], by.get("asockio"), by.get("netty")
+                lines.append("| %s | %s | %s | %s | %s | %s |" % (
+                    scenario, cond, fmt(m["frames_per_s"]),
+                    "%.2f" % (m["frames_per_s"] / n["frames_per_s"]) if n and n["frames_per_s"] else "-",
+                    "%.2f" % (m["frames_per_s"] / a["frames_per_s"]) if a and a["frames_per_s"] else "-",
+                    " ".join(fmt(v) for v in m["values"])))
         lines.append("")
 
     framed = [p for p in points if p["scenario"] == "framed"]
@@ -160,6 +172,20 @@ def write(results, out_dir):
                 human(size), c, w, fmt(a and a["frames_per_s"]), fmt(n and n["frames_per_s"]), ratio,
                 fmt(a and a["mib_per_s"]), a and a["p50_us"], a and a["p99_us"], n and n["p50_us"], n and n["p99_us"]))
         lines.append("")
+        metered = [p for p in framed if p["system"] == "asockio-metrics"]
+        if metered:
+            lines += ["### The same with metrics on (Micrometer/Prometheus and the admin API; `run.sh --metrics`)", "",
+                      "| size | conns x in flight | asockio frames/s | with metrics frames/s | on / off | with metrics / raw Netty |",
+                      "|---|---|---|---|---|---|"]
+            for m in metered:
+                key = (m["size"], m["connections"], m["window"])
+                a = next((p for p in framed if p["system"] == "asockio" and (p["size"], p["connections"], p["window"]) == key), None)
+                n = next((p for p in framed if p["system"] == "raw-netty" and (p["size"], p["connections"], p["window"]) == key), None)
+                lines.append("| %s | %d x %d | %s | %s | %s | %s |" % (
+                    human(m["size"]), m["connections"], m["window"], fmt(a and a["frames_per_s"]), fmt(m["frames_per_s"]),
+                    "%.2f" % (m["frames_per_s"] / a["frames_per_s"]) if a and a["frames_per_s"] else "-",
+                    "%.2f" % (m["frames_per_s"] / n["frames_per_s"]) if n and n["frames_per_s"] else "-"))
+            lines.append("")
 
     sharing = [p for p in points if p["scenario"] == "port-sharing"]
     if sharing:

@@ -77,16 +77,27 @@ public final class BenchServer {
     int port = Integer.parseInt(args[0]);
     int instances = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     boolean reusePort = args.length > 2 && args[2].equals("reuseport");
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    // ASOCKIO_BENCH_METRICS=1: as an operator runs it, Vert.x's Micrometer metrics and the admin API on (load-tests/run.sh --metrics).
+    boolean metrics = "1".equals(System.getenv("ASOCKIO_BENCH_METRICS"));
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    if (metrics) {
+      options.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
+    }
+    Vertx vertx = Vertx.builder().with(options).build();
     GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
         .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
             .withMaxPendingHandshakesPerAddress(0)
             .withAcceptRatePerSecond(0));
     AsockioConfig config = AsockioConfig.of(gate).withPolicies(Policies.DEFAULTS);
+    if (metrics) {
+      config = config.withAdmin(io.asockio.config.AdminConfig.on("127.0.0.1", 0));
+    }
     Asockio node = Asockio.startWith(vertx, config, n -> {
       n.gateProcessor("tcp", EchoProcessor::new);
       n.clientProcessor("bench-control", () -> new Control(n));
     }).await();
-    System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled());
+    System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled()
+        + (metrics ? " metrics on, admin port " + node.adminPort() : ""));
   }
 }

@@ -51,10 +51,17 @@ class DockerImageIT {
     Path app = Files.createTempDirectory(Path.of("/tmp"), "app");
     copyTree(Path.of("conf"), app.resolve("conf"));
     Files.createDirectories(app.resolve("run"));
-    try (ChildJvm image = ChildJvm.startAsImage(app, Map.of("ASOCKIO_GATES_TCP_HOST", "127.0.0.1", "ASOCKIO_GATES_TCP_PORT", "0"),
-        command, "/app/asockio.jar")) {
-      Matcher tcp = image.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
+    List<String> healthCheck = healthCheck(dockerfile);
+    assertEquals("127.0.0.1", config.getJsonObject("admin").getString("host"), "the health endpoint stays inside the container");
+    String imageAdminPort = String.valueOf(config.getJsonObject("admin").getInteger("port"));
+    try (ChildJvm image = ChildJvm.startAsImage(app, Map.of("ASOCKIO_GATES_TCP_HOST", "127.0.0.1", "ASOCKIO_GATES_TCP_PORT", "0",
+        "ASOCKIO_ADMIN_PORT", "0"), command, "/app/asockio.jar")) {
+      Matcher admin = image.awaitLine("admin API on http://127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
+      Matcher tcp = image.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30));
       image.awaitLine("asockio: ready", Duration.ofSeconds(30));
+      // The image's HEALTHCHECK, word for word, pointed at the port the admin API got here.
+      List<String> check = healthCheck.stream().map(part -> part.replace(imageAdminPort, admin.group(1))).toList();
+      assertEquals(0, run(check), "the health check passes on a running node: " + check);
       try (FrameClient client = FrameClient.named("127.0.0.1", Integer.parseInt(tcp.group(1)), "manager")) {
         client.sendFrame("hello from the image");
         assertEquals("hello from the image", client.readText());
@@ -62,7 +69,27 @@ class DockerImageIT {
       image.terminate(); // what docker stop sends
       assertEquals(0, image.awaitExit(Duration.ofSeconds(30)), image.output());
       assertTrue(image.output().contains("stopping: SIGTERM"), image.output());
+      assertTrue(run(check) != 0, "the health check fails once the node is gone");
     }
+  }
+
+  // The exec form of the HEALTHCHECK's CMD (it may continue on the next line).
+  private static List<String> healthCheck(List<String> dockerfile) {
+    String joined = String.join("\n", dockerfile).replace("\\\n", " ");
+    Matcher m = Pattern.compile("(?m)^HEALTHCHECK\\b.*?\\bCMD\\s+(\\[.*])\\s*$").matcher(joined);
+    assertTrue(m.find(), "the HEALTHCHECK's CMD in exec form");
+    List<String> command = new ArrayList<>();
+    new JsonArray(m.group(1)).forEach(part -> command.add((String) part));
+    return command;
+  }
+
+  private static int run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
   }
 
   private static void copyTree(Path from, Path to) throws java.io.IOException {

@@ -187,6 +187,28 @@ class HostileInputTest {
     assertEquals(2L, node.counters().getOrDefault("closed.closed by peer", 0L));
   }
 
+  @Test
+  void aPeerThatHalfClosesWhileAGracefulCloseDrainsStillGetsEveryByte() throws Exception {
+    Connections handler = new Connections();
+    Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0)), handler);
+    byte[] part = random(1024 * 1024, 11);
+    int parts = 12; // more than the kernel's buffers hold while the peer does not read
+    try (FrameClient client = FrameClient.named(HOST, node.port("tcp"), "drained")) {
+      ClientConnection connection = Await.value("connected", () -> handler.byName.get("drained"));
+      for (int i = 0; i < parts; i++) {
+        connection.send(Buffer.buffer(part));
+      }
+      connection.close(); // graceful: the queued output still goes out
+      Await.until("the close began", () -> !connection.isOpen());
+      Await.until("output is still queued", () -> connection.queuedOutputBytes() > 0);
+      client.shutdownOutput(); // the peer's end arrives while ours is still draining
+      for (int i = 0; i < parts; i++) {
+        assertArrayEquals(part, client.readFrame(), "message " + i);
+      }
+      assertTrue(client.awaitClosed());
+    }
+  }
+
   static byte[] concat(byte[]... parts) {
     int n = 0;
     for (byte[] p : parts) {

@@ -197,6 +197,15 @@ public final class FrameClient implements AutoCloseable {
     }
   }
 
+  /** Ends our sending side (a FIN, or the Unix socket's end); reading goes on. */
+  public void shutdownOutput() throws IOException {
+    if (socket != null) {
+      socket.shutdownOutput();
+    } else {
+      channel.shutdownOutput();
+    }
+  }
+
   /** Makes {@link #close} reset the connection (RST, unsent data dropped) instead of ending it. TCP only. */
   public void resetOnClose() throws IOException {
     socket.setSoLinger(true, 0);

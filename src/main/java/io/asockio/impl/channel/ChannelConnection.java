@@ -256,7 +256,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
    */
   void onInputShutdown() {
     if (closing || state == State.CLOSED) {
-      out.closeQuietly(); // our end went out already (or a refusal did); with the peer's, nothing can reset
+      out.peerEnded(); // a close of ours is under way: it ends at once if its FIN went out, else after our last byte
       return;
     }
     if (state != State.OPEN) {

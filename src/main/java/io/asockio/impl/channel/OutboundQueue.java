@@ -81,6 +81,8 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private long writeSeq;
   private long completedSeq;
   private boolean emptyScheduled;
+  private boolean closingAfterWrites; // closeAfterWrites began: waiting for our last bytes to reach the kernel
+  private boolean lingering;          // our FIN went out: waiting for the peer's end
   private long messagesOut;
   private long bytesOut;
 
@@ -416,6 +418,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   /** Closes once what was written so far reached the kernel. */
   void closeAfterWrites() {
+    closingAfterWrites = true;
     unflushed = false;
     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
       if (written.isSuccess()) {
@@ -430,7 +433,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
    * Ends our side after the last byte, then waits for the peer's end before closing. Closing
    * a socket that still has unread input sends a reset, and a reset makes the kernels drop
    * what was written but not yet delivered: the peer would lose the end of our output. So: a
-   * FIN, then input is read and dropped until the peer ends ({@link #closeQuietly}, called on
+   * FIN, then input is read and dropped until the peer ends ({@link #peerEnded}, called on
    * its half-close) or {@link #LINGER_MS} passed. Over TLS the same is close_notify both ways.
    */
   private void lingeringClose() {
@@ -451,6 +454,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
         ctx.close();
         return;
       }
+      lingering = true;
       channel.config().setAutoRead(true); // drain what the peer still sends, so the close stays a FIN
       ctx.executor().schedule(() -> {
         ctx.close();
@@ -458,9 +462,16 @@ final class OutboundQueue extends ChannelDuplexHandler {
     });
   }
 
-  /** Closes now without a reset (the peer ended too, or nothing is left to protect). */
-  void closeQuietly() {
-    ctx.close();
+  /**
+   * The peer ended its side while a close of ours was under way. If our FIN went out (we were
+   * lingering for the peer's), the close completes now. If our last bytes are still on their
+   * way to the kernel, it must wait for them: closing now would drop them and cut the peer off
+   * mid-frame; {@link #lingeringClose} sees the peer's end and closes without lingering.
+   */
+  void peerEnded() {
+    if (!closingAfterWrites || lingering) {
+      ctx.close();
+    }
   }
 
   /** Closes at once, dropping what the kernel still holds (RST). */

@@ -4,6 +4,7 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
 import io.asockio.testing.ChildJvm;
+import io.asockio.testing.FloodProcessor;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.WholeEchoProcessor;
 import org.junit.jupiter.api.Test;
@@ -53,9 +54,13 @@ class MemoryPressureIT {
   }
 
   static ChildJvm server(Limits limits, int port, String directMemory) throws Exception {
+    return server(limits, port, directMemory, WholeEchoProcessor.class.getName());
+  }
+
+  static ChildJvm server(Limits limits, int port, String directMemory, String processor) throws Exception {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "mem");
     Path conf = work.resolve("mem.json");
-    AsockioConfig config = AsockioConfig.of(GateConfig.tcp("tcp", HOST, port).withProcessor(WholeEchoProcessor.class.getName()))
+    AsockioConfig config = AsockioConfig.of(GateConfig.tcp("tcp", HOST, port).withProcessor(processor))
         .withLimits(limits);
     Files.writeString(conf, config.toJson().encode());
     ChildJvm server = ChildJvm.startMain(work, Map.of("JAVA_TOOL_OPTIONS", "-XX:MaxDirectMemorySize=" + directMemory),
@@ -130,6 +135,39 @@ class MemoryPressureIT {
         }
         for (int i = 0; i < holders; i++) {
           assertArrayEquals(messages.get(i), echoes.get(i).get(120, TimeUnit.SECONDS), "holder " + i + " got its echo");
+        }
+      } finally {
+        for (FrameClient peer : peers) {
+          peer.close();
+        }
+      }
+      String output = server.output();
+      assertFalse(output.contains("out of memory"), output);
+      assertFalse(output.contains("OutOfDirectMemoryError"), output);
+    }
+  }
+
+  @Test
+  void readersThatDoNotReadCannotTakeTheMemoryOfEveryoneElse() throws Exception {
+    int port = freePort();
+    int flooders = 6;
+    // 64 MiB of direct memory; each connection may queue 16 MiB (the default), six of them 96 MiB.
+    // The node's output budget (default: 3/8 of it, 24 MiB) refuses sends past it instead.
+    try (ChildJvm server = server(Limits.DEFAULTS, port, "64m", FloodProcessor.class.getName())) {
+      List<FrameClient> peers = new ArrayList<>();
+      try {
+        for (int i = 0; i < flooders; i++) {
+          FrameClient flooder = FrameClient.named(HOST, port, "flooder" + i);
+          peers.add(flooder);
+          flooder.sendFrame("flood"); // and never read
+          server.awaitLine("flood to flooder" + i + ": \\d+ MiB queued, then refused", Duration.ofSeconds(60));
+        }
+        try (FrameClient innocent = FrameClient.named(HOST, port, "innocent")) {
+          for (int i = 0; i < 20; i++) {
+            byte[] message = random(i % 2 == 0 ? 1024 : 200 * 1024, 100 + i);
+            innocent.sendFrame(message);
+            assertArrayEquals(message, innocent.readFrame(), "message " + i + " of the innocent client");
+          }
         }
       } finally {
         for (FrameClient peer : peers) {

@@ -71,12 +71,12 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     this.channel = channel;
     this.lease = lease;
     this.dial = dial;
-    this.out = new OutboundQueue(this, origin.framed());
+    this.out = new OutboundQueue(this, origin.framed(), node.output().share());
     this.handler = new HandlerAdapter(this, channel, node.counters(),
         e -> closeGracefully(new CloseReason(CloseCause.HANDLER_FAILED, String.valueOf(e))));
     this.in = new InboundFlow(handler, this);
     this.heldInput = node.heldInput().claim(channel.eventLoop(), in::memoryAllowsReading);
-    this.sends = new Sends(this, out, node.counters(), node.config().limits().maxQueuedOutputBytes());
+    this.sends = new Sends(this, out, node.counters(), node.config().limits().maxQueuedOutputBytes(), node.output());
   }
 
   State state() {

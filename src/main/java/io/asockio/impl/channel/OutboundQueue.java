@@ -3,6 +3,7 @@ package io.asockio.impl.channel;
 import io.asockio.api.SendException;
 import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
+import io.asockio.impl.core.OutputBudget;
 import io.asockio.impl.vertx.VertxBuffers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -85,10 +86,17 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private boolean lingering;          // our FIN went out: waiting for the peer's end
   private long messagesOut;
   private long bytesOut;
+  private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
+  private boolean drainWatched;             // an empty write waits behind the data to report the drain
 
   OutboundQueue(Owner owner, boolean framed) {
+    this(owner, framed, null);
+  }
+
+  OutboundQueue(Owner owner, boolean framed, OutputBudget.Share budget) {
     this.owner = owner;
     this.framed = framed;
+    this.budget = budget;
   }
 
   @Override
@@ -108,6 +116,9 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (budget != null) {
+      budget.report(0); // Netty fails and frees what was pending
+    }
     owner.inContext(ctx::fireChannelInactive);
   }
 
@@ -132,6 +143,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    reportQueued();
     owner.inContext(() -> {
       if (ctx.channel().isWritable()) {
         batch(this::pump);
@@ -303,6 +315,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
       trackCompletion();
     }
     ctx.flush();
+    reportQueued();
   }
 
   /** Flushes now and tracks completion even if nothing new was written (for a drain wait or a close after flush). */
@@ -310,6 +323,33 @@ final class OutboundQueue extends ChannelDuplexHandler {
     unflushed = false;
     trackCompletion();
     ctx.flush();
+    reportQueued();
+  }
+
+  /**
+   * Tells the node's output budget what this connection holds now. Bytes the kernel did not
+   * take during the flush drain later, without an event of ours: an empty write behind them
+   * reports that drain when it completes (armed only then, so a connection whose output went
+   * straight to the kernel pays nothing).
+   */
+  private void reportQueued() {
+    if (budget == null) {
+      return;
+    }
+    ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
+    long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    budget.report(pending + backlogBytes);
+    if (pending > 0 && !drainWatched && ctx.channel().isActive()) {
+      drainWatched = true;
+      ChannelPromise drained = ctx.newPromise();
+      // In a task of its own: Netty completes the promise before it deducts the entry it belonged to.
+      drained.addListener(f -> ctx.executor().execute(() -> {
+        drainWatched = false;
+        reportQueued();
+      }));
+      ctx.write(Unpooled.EMPTY_BUFFER, drained);
+      ctx.flush();
+    }
   }
 
   private boolean tracksCompletion() {

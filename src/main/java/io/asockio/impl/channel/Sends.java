@@ -2,6 +2,7 @@ package io.asockio.impl.channel;
 
 import io.asockio.api.SendException;
 import io.asockio.impl.core.Counters;
+import io.asockio.impl.core.OutputBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +16,12 @@ import java.util.function.Supplier;
  * The sends of one connection: they hop onto its event loop, are refused while it does not
  * take sends ({@code NOT_CONNECTED}) or when its queued output would pass
  * {@code limits.maxQueuedOutputBytes} ({@code OUTPUT_FULL}; an empty queue always takes one
- * message, so a message up to {@code maxMessageSize} can always go), then go to its
- * {@link OutboundQueue}.
+ * message, so a message up to {@code maxMessageSize} can always go) or when the node's
+ * output together would pass {@code limits.maxNodeOutputBytes} ({@code OUTPUT_FULL} too; here
+ * as well a connection with nothing queued takes its message, so the budget holds back slow
+ * readers, never the ones that keep up), then go to its {@link OutboundQueue}. Lazy and streamed sends are not refused for that:
+ * they move only while the socket is writable, so each holds at most about its connection's
+ * write watermark.
  */
 final class Sends {
 
@@ -24,12 +29,15 @@ final class Sends {
   private final OutboundQueue out;
   private final Counters counters;
   private final long maxQueuedOutputBytes;
+  private final OutputBudget nodeOutput;
 
-  Sends(ChannelConnection connection, OutboundQueue out, Counters counters, long maxQueuedOutputBytes) {
+  Sends(ChannelConnection connection, OutboundQueue out, Counters counters, long maxQueuedOutputBytes,
+        OutputBudget nodeOutput) {
     this.connection = connection;
     this.out = out;
     this.counters = counters;
     this.maxQueuedOutputBytes = maxQueuedOutputBytes;
+    this.nodeOutput = nodeOutput;
   }
 
   Future<Void> send(Buffer payload) {
@@ -98,6 +106,14 @@ final class Sends {
       counters.count(Counters.OUTPUT_FULL);
       return new SendException(SendException.Reason.OUTPUT_FULL, "client " + connection.name() + " has " + queuedBytes
           + " bytes of output queued; " + bytes + " more would exceed limits.maxQueuedOutputBytes (" + maxQueuedOutputBytes + ")");
+    }
+    // A connection whose output the kernel took (a reader keeping up) is not refused for the slow ones.
+    if (queuedBytes > 0 && !nodeOutput.fits(bytes)) {
+      counters.count(Counters.OUTPUT_FULL);
+      counters.count(Counters.NODE_OUTPUT_FULL);
+      return new SendException(SendException.Reason.OUTPUT_FULL, "the node has " + nodeOutput.total()
+          + " bytes of output queued for its slow readers; " + bytes + " more for client " + connection.name()
+          + " would exceed limits.maxNodeOutputBytes (" + nodeOutput.limit() + ")");
     }
     return null;
   }

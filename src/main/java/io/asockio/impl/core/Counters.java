@@ -19,6 +19,8 @@ public final class Counters {
   public static final String STREAMS_RECEIVED = "streams.received";
   /** A connection stopped being read until the node's held-input budget had room ({@code limits.maxHeldInputBytes}). */
   public static final String HELD_INPUT_WAITS = "input.waited for memory";
+  /** Sends refused because the node's output together was at limits.maxNodeOutputBytes (also counted as output full). */
+  public static final String NODE_OUTPUT_FULL = "output.node budget full";
 
   /** The counter of sends refused for {@code reason}, e.g. {@code send.output full}. */
   public static String sendFailed(io.asockio.api.SendException.Reason reason) {

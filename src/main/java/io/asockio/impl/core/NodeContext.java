@@ -32,6 +32,7 @@ public final class NodeContext {
   private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
   private final List<ConnectionObserver> observers = new CopyOnWriteArrayList<>();
   private final HeldInputBudget heldInput;
+  private final OutputBudget output;
   private volatile NodeMetrics metrics;
   private volatile AccessRules access;
 
@@ -41,6 +42,7 @@ public final class NodeContext {
     this.routes = routes;
     this.access = config.access();
     this.heldInput = new HeldInputBudget(config.limits().heldInputBudget(), counters);
+    this.output = new OutputBudget(config.limits().nodeOutputBudget());
   }
 
   public AsockioConfig config() {
@@ -73,6 +75,11 @@ public final class NodeContext {
   /** The node-wide budget for input held in partial messages. */
   public HeldInputBudget heldInput() {
     return heldInput;
+  }
+
+  /** The node-wide budget for queued output. */
+  public OutputBudget output() {
+    return output;
   }
 
   /** The access rules in force. */

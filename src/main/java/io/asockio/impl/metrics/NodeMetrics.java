@@ -55,6 +55,7 @@ public final class NodeMetrics implements ConnectionObserver {
   public static final String CLUSTER_MEMBERS = "asockio.cluster.members";
   public static final String ACCESS_RELOADS = "asockio.access.reloads";
   public static final String HELD_INPUT = "asockio.input.held";
+  public static final String NODE_OUTPUT = "asockio.output.node.queued";
   public static final String HELD_INPUT_WAITS = "asockio.input.waits";
 
   private final MeterRegistry registry;
@@ -115,6 +116,8 @@ public final class NodeMetrics implements ConnectionObserver {
           .register(registry);
     }
     Gauge.builder(CLUSTER_MEMBERS, clusterMembers, s -> s.getAsLong()).description("members of the cluster").register(registry);
+    Gauge.builder(NODE_OUTPUT, node, n -> n.output().total()).baseUnit("bytes")
+        .description("output queued on all connections together (limits.maxNodeOutputBytes)").register(registry);
     Gauge.builder(HELD_INPUT, node, n -> n.heldInput().held()).baseUnit("bytes")
         .description("bytes claimed by partial messages (limits.maxHeldInputBytes)").register(registry);
     FunctionCounter.builder(HELD_INPUT_WAITS, counters, c -> c.get(Counters.HELD_INPUT_WAITS))

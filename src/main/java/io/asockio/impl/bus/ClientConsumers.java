@@ -33,6 +33,12 @@ final class ClientConsumers implements ConnectionObserver {
     consumers.put(c, bus.consumer(BusAddresses.client(c.name()), msg -> onMessage(c, msg)));
   }
 
+  /** Completes when {@code c}'s address is registered on every node (at once without a cluster). */
+  Future<Void> registered(ClientConnection c) {
+    MessageConsumer<Object> consumer = consumers.get(c);
+    return consumer == null ? Future.succeededFuture() : consumer.completion();
+  }
+
   @Override
   public void closed(ClientConnection c, CloseReason reason) {
     MessageConsumer<Object> consumer = consumers.remove(c);

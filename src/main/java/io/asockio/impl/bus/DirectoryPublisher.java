@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Keeps the {@link ClientDirectory} true to this node's open connections and publishes their
@@ -24,12 +26,21 @@ final class DirectoryPublisher implements ConnectionObserver {
   private final EventBus bus;
   private final ClientDirectory directory;
   private final String nodeId;
+  private final Function<ClientConnection, Future<Void>> reachable;
+  // Records of open connections; published once their bus address answers cluster-wide.
   private final Map<ClientConnection, JsonObject> records = new ConcurrentHashMap<>();
+  private final Set<ClientConnection> published = ConcurrentHashMap.newKeySet();
 
-  DirectoryPublisher(EventBus bus, ClientDirectory directory, String nodeId) {
+  /**
+   * @param reachable completes when a connection's bus address answers from every node (in a
+   *                  cluster its registration travels first): a record promises that it does
+   */
+  DirectoryPublisher(EventBus bus, ClientDirectory directory, String nodeId,
+                     Function<ClientConnection, Future<Void>> reachable) {
     this.bus = bus;
     this.directory = directory;
     this.nodeId = nodeId;
+    this.reachable = reachable;
   }
 
   @Override
@@ -38,14 +49,19 @@ final class DirectoryPublisher implements ConnectionObserver {
         .put("kind", c.kind().name().toLowerCase()).put("gate", c.gateName()).put("transport", c.transportName())
         .put("remote", c.remoteAddress()).put("node", nodeId).put("connectedAt", System.currentTimeMillis());
     records.put(c, record);
-    directory.publish(record);
-    publish(event("connected", record));
+    reachable.apply(c).onComplete(ar -> {
+      if (records.get(c) == record) { // still open: a connection closed meanwhile is never published
+        published.add(c);
+        directory.publish(record);
+        publish(event("connected", record));
+      }
+    });
   }
 
   @Override
   public void closed(ClientConnection c, CloseReason reason) {
     JsonObject record = records.remove(c);
-    if (record != null) {
+    if (record != null && published.remove(c)) {
       directory.withdraw(record);
       publish(event("disconnected", record).put("cause", reason.toString()));
     }
@@ -67,8 +83,11 @@ final class DirectoryPublisher implements ConnectionObserver {
   /** A graceful stop: this node's records go first, each with its {@code disconnected} event. */
   Future<Void> withdrawAll(String cause) {
     List<Future<?>> done = new ArrayList<>();
-    records.forEach((connection, record) -> done.add(directory.withdraw(record)
-        .onSuccess(removed -> publish(event("disconnected", record).put("cause", cause)))));
+    records.forEach((connection, record) -> {
+      if (published.remove(connection)) {
+        done.add(directory.withdraw(record).onSuccess(removed -> publish(event("disconnected", record).put("cause", cause))));
+      }
+    });
     records.clear();
     return Future.join(done).mapEmpty();
   }

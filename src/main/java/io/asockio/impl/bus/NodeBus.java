@@ -47,12 +47,12 @@ public final class NodeBus {
       // another node on this Vert.x registered it
     }
     this.directory = ClientDirectory.of(vertx);
-    this.publisher = new DirectoryPublisher(bus, directory, nodeId);
     this.consumers = new ClientConsumers(bus);
-    this.sendRouter = new SendRouter(bus, router, directory, nodeId, cluster != null);
+    this.publisher = new DirectoryPublisher(bus, directory, nodeId, consumers::registered);
+    this.sendRouter = new SendRouter(vertx, router, directory, nodeId, cluster != null);
     this.janitor = cluster == null ? null
         : new ClusterJanitor(vertx, cluster, node.registry(), publisher, node.config().policies());
-    // The address first: a client's directory record promises that its address answers.
+    // The address first, and the record once its registration reached the cluster: a record promises that the address answers.
     node.addObserver(consumers);
     node.addObserver(publisher);
   }

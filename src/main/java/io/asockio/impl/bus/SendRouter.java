@@ -4,6 +4,7 @@ import io.asockio.api.BusAddresses;
 import io.asockio.api.ClientDirectory;
 import io.asockio.impl.core.ClientRouter;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -20,6 +21,10 @@ import io.vertx.core.json.JsonObject;
  */
 final class SendRouter {
 
+  /** Attempts when a record's address has no handler yet here (its registration is still on its way). */
+  static final int FORWARD_ATTEMPTS = 6;
+
+  private final Vertx vertx;
   private final EventBus bus;
   private final ClientRouter router;
   private final ClientDirectory directory;
@@ -27,8 +32,9 @@ final class SendRouter {
   private final boolean clustered;
   private MessageConsumer<Object> consumer;
 
-  SendRouter(EventBus bus, ClientRouter router, ClientDirectory directory, String nodeId, boolean clustered) {
-    this.bus = bus;
+  SendRouter(Vertx vertx, ClientRouter router, ClientDirectory directory, String nodeId, boolean clustered) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
     this.router = router;
     this.directory = directory;
     this.nodeId = nodeId;
@@ -58,17 +64,22 @@ final class SendRouter {
     directory.lookup(to).onComplete(ar -> {
       JsonObject record = ar.succeeded() ? ar.result() : null;
       if (record != null && !nodeId.equals(record.getString("node"))) {
-        forward(msg, to, payload);
+        forward(msg, to, payload, 1);
       } else {
         router.send(to, payload).onComplete(sent -> BusMessages.reply(msg, sent.cause()));
       }
     });
   }
 
-  private void forward(Message<Object> msg, String to, Buffer payload) {
+  // NO_HANDLERS means nothing was delivered: the record may be ahead of the address's registration
+  // reaching this member, so it is tried again a few times (20 ms doubling, about 0.6 s in all).
+  private void forward(Message<Object> msg, String to, Buffer payload, int attempt) {
     bus.request(BusAddresses.client(to), payload, BusMessages.ZERO_COPY).onComplete(fwd -> {
       if (fwd.succeeded()) {
         msg.reply(null);
+      } else if (attempt < FORWARD_ATTEMPTS && fwd.cause() instanceof ReplyException
+          && ((ReplyException) fwd.cause()).failureType() == ReplyFailure.NO_HANDLERS) {
+        vertx.setTimer(20L << (attempt - 1), t -> forward(msg, to, payload, attempt + 1));
       } else if (fwd.cause() instanceof ReplyException
           && ((ReplyException) fwd.cause()).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         msg.fail(((ReplyException) fwd.cause()).failureCode(), fwd.cause().getMessage());

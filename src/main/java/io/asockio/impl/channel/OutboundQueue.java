@@ -10,16 +10,12 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -44,8 +40,6 @@ import java.util.function.Supplier;
 final class OutboundQueue extends ChannelDuplexHandler {
 
   static final String NAME = "asockio-outbound";
-  /** How long a closing connection waits for the peer's end after its own (see {@link #lingeringClose}). */
-  static final long LINGER_MS = 2_000;
 
   /** What the queue reports to, and asks of, its connection. */
   interface Owner {
@@ -73,6 +67,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   private final Owner owner;
   private ChannelHandlerContext ctx;
+  private CloseSequence closer;
   private boolean framed;
   private final ArrayDeque<BacklogEntry> backlog = new ArrayDeque<>();
   private long backlogBytes;
@@ -82,8 +77,6 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private long writeSeq;
   private long completedSeq;
   private boolean emptyScheduled;
-  private boolean closingAfterWrites; // closeAfterWrites began: waiting for our last bytes to reach the kernel
-  private boolean lingering;          // our FIN went out: waiting for the peer's end
   private long messagesOut;
   private long bytesOut;
   private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
@@ -102,6 +95,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.closer = new CloseSequence(ctx);
   }
 
   // ---- the read loop and writability ----------------------------------------------------
@@ -454,96 +448,21 @@ final class OutboundQueue extends ChannelDuplexHandler {
     return owner.describe();
   }
 
-  // ---- closing --------------------------------------------------------------------------
+  // ---- closing (see CloseSequence) ------------------------------------------------------
 
-  /** Closes once what was written so far reached the kernel. */
+  /** Closes once what was written so far reached the kernel: a FIN, then the peer's end or a linger. */
   void closeAfterWrites() {
-    closingAfterWrites = true;
     unflushed = false;
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-      if (written.isSuccess()) {
-        lingeringClose();
-      } else {
-        ctx.close();
-      }
-    });
+    closer.afterWrites();
   }
 
-  /**
-   * Ends our side after the last byte, then waits for the peer's end before closing. Closing
-   * a socket that still has unread input sends a reset, and a reset makes the kernels drop
-   * what was written but not yet delivered: the peer would lose the end of our output. So: a
-   * FIN, then input is read and dropped until the peer ends ({@link #peerEnded}, called on
-   * its half-close) or {@link #LINGER_MS} passed. Over TLS the same is close_notify both ways.
-   */
-  private void lingeringClose() {
-    Channel channel = ctx.channel();
-    if (!(channel instanceof DuplexChannel) || !channel.isActive() || ((DuplexChannel) channel).isInputShutdown()) {
-      ctx.close(); // the peer ended already (or cannot be waited for): a plain close is a FIN
-      return;
-    }
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    if (tls != null) {
-      // TLS has its own end (close_notify): Netty's handler sends ours and waits for the peer's.
-      tls.setCloseNotifyReadTimeoutMillis(LINGER_MS);
-      ctx.close();
-      return;
-    }
-    ((DuplexChannel) channel).shutdownOutput().addListener(shut -> {
-      if (!shut.isSuccess()) {
-        ctx.close();
-        return;
-      }
-      lingering = true;
-      channel.config().setAutoRead(true); // drain what the peer still sends, so the close stays a FIN
-      ctx.executor().schedule(() -> {
-        ctx.close();
-      }, LINGER_MS, TimeUnit.MILLISECONDS);
-    });
-  }
-
-  /**
-   * The peer ended its side while a close of ours was under way. If our FIN went out (we were
-   * lingering for the peer's), the close completes now. If our last bytes are still on their
-   * way to the kernel, it must wait for them: closing now would drop them and cut the peer off
-   * mid-frame; {@link #lingeringClose} sees the peer's end and closes without lingering.
-   */
+  /** The peer ended its side while a close of ours may be under way. */
   void peerEnded() {
-    if (!closingAfterWrites || lingering) {
-      ctx.close();
-    }
+    closer.peerEnded();
   }
 
   /** Closes at once, dropping what the kernel still holds (RST). */
   void closeNow() {
-    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-    ctx.close();
-  }
-
-  /** One buffered write waiting behind a sender. */
-  private static final class BufferedWrite implements BacklogEntry {
-    private final ByteBuf bytes;
-    private final int size; // read once: Netty moves the indices as it writes
-
-    BufferedWrite(ByteBuf bytes) {
-      this.bytes = bytes;
-      this.size = bytes.readableBytes();
-    }
-
-    @Override
-    public Progress pump(OutboundQueue out) {
-      out.write(bytes);
-      return Progress.DONE;
-    }
-
-    @Override
-    public long bufferedBytes() {
-      return size;
-    }
-
-    @Override
-    public void fail(SendException cause) {
-      bytes.release();
-    }
+    closer.now();
   }
 }

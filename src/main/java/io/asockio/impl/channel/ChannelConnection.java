@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * Accepted and dialled connections are the same object after the handshake. Its state is
  * confined to its event loop; the thread-safe methods hop there ({@link #run}).
  */
-public final class ChannelConnection extends ConnectionIdentity implements OutboundQueue.Owner {
+public final class ChannelConnection extends ConnectionIdentity implements OutboundOwner {
 
   private static final Logger LOG = Logger.getLogger(ChannelConnection.class.getName());
 
@@ -465,7 +465,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     }
   }
 
-  // ---- OutboundQueue.Owner ----------------------------------------------------------------
+  // ---- OutboundOwner ---------------------------------------------------------------------
 
   /** Open and not closing: input is delivered and queued output moves. */
   @Override

@@ -41,31 +41,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   static final String NAME = "asockio-outbound";
 
-  /** What the queue reports to, and asks of, its connection. */
-  interface Owner {
-    /** Whether sends may still go out (the connection is open and not closing). */
-    boolean isOpen();
-
-    /** Whether someone wants to hear that the output emptied (then completions are tracked). */
-    boolean wantsOutputEmpty();
-
-    /** Everything written reached the kernel and nothing waits in the backlog; called in a task of its own. */
-    void onOutputEmpty();
-
-    /** A streamed send cannot finish: the connection must close now (the peer is left mid-frame). */
-    void onStreamSendFailed(String reason);
-
-    /** A send's bytes, held by a reference Netty may release (a copy, or the payload's own memory). */
-    ByteBuf ownedBytes(Buffer payload);
-
-    /** For logs. */
-    String describe();
-
-    /** Runs a Netty callback in the connection's Vert.x context, where user code may run. */
-    void inContext(Runnable callback);
-  }
-
-  private final Owner owner;
+  private final OutboundOwner owner;
   private ChannelHandlerContext ctx;
   private CloseSequence closer;
   private boolean framed;
@@ -80,13 +56,13 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private long messagesOut;
   private long bytesOut;
   private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
-  private boolean drainWatched;             // an empty write waits behind the data to report the drain
+  private OutputReporter reporter;
 
-  OutboundQueue(Owner owner, boolean framed) {
+  OutboundQueue(OutboundOwner owner, boolean framed) {
     this(owner, framed, null);
   }
 
-  OutboundQueue(Owner owner, boolean framed, OutputBudget.Share budget) {
+  OutboundQueue(OutboundOwner owner, boolean framed, OutputBudget.Share budget) {
     this.owner = owner;
     this.framed = framed;
     this.budget = budget;
@@ -96,6 +72,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.closer = new CloseSequence(ctx);
+    this.reporter = budget == null ? null : new OutputReporter(ctx, budget, () -> backlogBytes);
   }
 
   // ---- the read loop and writability ----------------------------------------------------
@@ -110,8 +87,8 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (budget != null) {
-      budget.report(0); // Netty fails and frees what was pending
+    if (reporter != null) {
+      reporter.closed();
     }
     owner.inContext(ctx::fireChannelInactive);
   }
@@ -320,29 +297,9 @@ final class OutboundQueue extends ChannelDuplexHandler {
     reportQueued();
   }
 
-  /**
-   * Tells the node's output budget what this connection holds now. Bytes the kernel did not
-   * take during the flush drain later, without an event of ours: an empty write behind them
-   * reports that drain when it completes (armed only then, so a connection whose output went
-   * straight to the kernel pays nothing).
-   */
   private void reportQueued() {
-    if (budget == null) {
-      return;
-    }
-    ChannelOutboundBuffer buffer = ctx.channel().unsafe().outboundBuffer();
-    long pending = buffer == null ? 0 : buffer.totalPendingWriteBytes();
-    budget.report(pending + backlogBytes);
-    if (pending > 0 && !drainWatched && ctx.channel().isActive()) {
-      drainWatched = true;
-      ChannelPromise drained = ctx.newPromise();
-      // In a task of its own: Netty completes the promise before it deducts the entry it belonged to.
-      drained.addListener(f -> ctx.executor().execute(() -> {
-        drainWatched = false;
-        reportQueued();
-      }));
-      ctx.write(Unpooled.EMPTY_BUFFER, drained);
-      ctx.flush();
+    if (reporter != null) {
+      reporter.report();
     }
   }
 

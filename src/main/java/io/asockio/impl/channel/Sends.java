@@ -19,9 +19,9 @@ import java.util.function.Supplier;
  * message, so a message up to {@code maxMessageSize} can always go) or when the node's
  * output together would pass {@code limits.maxNodeOutputBytes} ({@code OUTPUT_FULL} too; here
  * as well a connection with nothing queued takes its message, so the budget holds back slow
- * readers, never the ones that keep up), then go to its {@link OutboundQueue}. Lazy and streamed sends are not refused for that:
- * they move only while the socket is writable, so each holds at most about its connection's
- * write watermark.
+ * readers, never the ones that keep up), then go to its {@link OutboundQueue}. Lazy and
+ * streamed sends are not refused for the node's budget: they move only while the socket is
+ * writable, so each holds at most about its connection's write watermark.
  */
 final class Sends {
 

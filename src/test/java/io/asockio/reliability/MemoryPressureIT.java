@@ -100,6 +100,17 @@ class MemoryPressureIT {
     }, PEERS);
   }
 
+  // An ordinary client: 20 messages of 1 KiB and 200 KiB, each answered.
+  static void innocentIsServed(int port) throws IOException {
+    try (FrameClient innocent = FrameClient.named(HOST, port, "innocent")) {
+      for (int i = 0; i < 20; i++) {
+        byte[] message = random(i % 2 == 0 ? 1024 : 200 * 1024, 100 + i);
+        innocent.sendFrame(message);
+        assertArrayEquals(message, innocent.readFrame(), "message " + i + " of the innocent client");
+      }
+    }
+  }
+
   @Test
   void partialMessagesBeyondTheDirectMemoryWaitAndNobodyIsReset() throws Exception {
     int port = freePort();
@@ -121,13 +132,7 @@ class MemoryPressureIT {
           parts.add(sendPart(holder, messages.get(i), sentFirst));
         }
         // Whatever the holders do, ordinary clients are read and answered.
-        try (FrameClient innocent = FrameClient.named(HOST, port, "innocent")) {
-          for (int i = 0; i < 20; i++) {
-            byte[] message = random(i % 2 == 0 ? 1024 : 200 * 1024, 100 + i);
-            innocent.sendFrame(message);
-            assertArrayEquals(message, innocent.readFrame(), "message " + i + " of the innocent client");
-          }
-        }
+        innocentIsServed(port);
         List<CompletableFuture<byte[]>> echoes = new ArrayList<>();
         for (int i = 0; i < holders; i++) {
           int holder = i;
@@ -162,13 +167,7 @@ class MemoryPressureIT {
           flooder.sendFrame("flood"); // and never read
           server.awaitLine("flood to flooder" + i + ": \\d+ MiB queued, then refused", Duration.ofSeconds(60));
         }
-        try (FrameClient innocent = FrameClient.named(HOST, port, "innocent")) {
-          for (int i = 0; i < 20; i++) {
-            byte[] message = random(i % 2 == 0 ? 1024 : 200 * 1024, 100 + i);
-            innocent.sendFrame(message);
-            assertArrayEquals(message, innocent.readFrame(), "message " + i + " of the innocent client");
-          }
-        }
+        innocentIsServed(port);
       } finally {
         for (FrameClient peer : peers) {
           peer.close();

@@ -2,7 +2,6 @@ package io.asockio.reliability;
 
 import io.asockio.api.Asockio;
 import io.asockio.api.ClientConnection;
-import io.asockio.api.ConnectionHandler;
 import io.asockio.api.SendException;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -39,20 +36,6 @@ class NodeOutputBudgetTest {
   @RegisterExtension
   final NodeFixture fixture = new NodeFixture();
 
-  static final class Connections implements ConnectionHandler {
-    final Map<String, ClientConnection> byName = new ConcurrentHashMap<>();
-
-    @Override
-    public void onConnected(ClientConnection connection) {
-      byName.put(connection.name(), connection);
-    }
-
-    @Override
-    public void onDataReceived(ClientConnection connection, Buffer data) {
-      // these clients only read
-    }
-  }
-
   // Sends until the first refusal; returns the messages that went.
   static int sendUntilRefused(ClientConnection connection, List<SendException> refusals) throws Exception {
     for (int sent = 0; sent < 10_000; sent++) {
@@ -68,7 +51,7 @@ class NodeOutputBudgetTest {
 
   @Test
   void slowReadersTogetherHoldAtMostTheBudgetAndGetItBackAsTheyRead() throws Exception {
-    Connections handler = new Connections();
+    HostileInputTest.Connections handler = new HostileInputTest.Connections();
     // Each connection alone could queue 64 MiB; together they may queue 4 MiB.
     Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0))
         .withLimits(Limits.DEFAULTS.withMaxQueuedOutputBytes(64L << 20).withMaxNodeOutputBytes(BUDGET)), handler);

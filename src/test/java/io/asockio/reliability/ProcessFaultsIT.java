@@ -4,6 +4,7 @@ import io.asockio.api.Asockio;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.demo.EchoProcessor;
+import io.asockio.testing.Await;
 import io.asockio.testing.ChildJvm;
 import io.asockio.testing.EchoLoad;
 import io.asockio.testing.FrameClient;
@@ -47,14 +48,8 @@ class ProcessFaultsIT {
     return work;
   }
 
-  static void awaitRoundTrips(EchoLoad load, long atLeast) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (load.total() < atLeast) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("only " + load.total() + " of " + atLeast + " round trips within 60 s");
-      }
-      Thread.sleep(20);
-    }
+  static void awaitRoundTrips(EchoLoad load, long atLeast) {
+    Await.until(atLeast + " round trips", () -> load.total() >= atLeast, Duration.ofSeconds(60));
   }
 
   @Test

@@ -65,8 +65,20 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Stops forwarding without closing anything (a half-open path); false lets bytes flow again. */
     public Faults stalled(boolean on) {
-      stalled = on;
+      synchronized (this) {
+        stalled = on;
+        notifyAll();
+      }
       return this;
+    }
+
+    // Blocks while stalled, until released or the proxy closes (which wakes it).
+    void awaitFlowing(java.util.function.BooleanSupplier closed) throws InterruptedException {
+      synchronized (this) {
+        while (stalled && !closed.getAsBoolean()) {
+          wait();
+        }
+      }
     }
   }
 
@@ -161,11 +173,9 @@ public final class FaultProxy implements AutoCloseable {
         }
         int at = 0;
         while (at < n) {
-          while (faults.stalled && !closed) {
-            Thread.sleep(5);
-          }
+          faults.awaitFlowing(() -> closed);
           if (faults.delayMs > 0) {
-            Thread.sleep(faults.delayMs);
+            Thread.sleep(faults.delayMs); // the injected latency itself, not a wait for a condition
           }
           int piece = Math.min(n - at, faults.sliceBytes);
           long left = faults.cutAfter.get();
@@ -190,7 +200,7 @@ public final class FaultProxy implements AutoCloseable {
           if (rate > 0) {
             long due = started + forwarded * 1_000_000_000L / rate;
             long wait = due - System.nanoTime();
-            if (wait > 0) {
+            if (wait > 0) { // the bandwidth cap: hold the bytes back until their time
               Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
           }
@@ -220,6 +230,11 @@ public final class FaultProxy implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closed = true;
+    for (Faults faults : List.of(upstream, downstream)) {
+      synchronized (faults) {
+        faults.notifyAll(); // a pump waiting out a stall sees the close
+      }
+    }
     server.close();
     for (Socket s : sockets) {
       reset(s);

@@ -30,6 +30,8 @@ final class HandlerAdapter implements InboundFlow.Sink {
   private ConnectionHandler handler;
   private boolean readsInPlace;
   private boolean wantsOutputEmpty;
+  // One instance for every message: reads the handler bound at the time of the call.
+  private final io.vertx.core.Handler<Buffer> toOnDataReceived;
 
   /** {@code onFailure}: what a throwing callback does to the connection (it closes it). */
   HandlerAdapter(ChannelConnection connection, Channel channel, Counters counters, Consumer<Throwable> onFailure) {
@@ -37,6 +39,7 @@ final class HandlerAdapter implements InboundFlow.Sink {
     this.channel = channel;
     this.counters = counters;
     this.onFailure = onFailure;
+    this.toOnDataReceived = data -> guarded(() -> handler.onDataReceived(connection, data));
   }
 
   /** The connection opened: this handler serves it from now on. */
@@ -90,28 +93,12 @@ final class HandlerAdapter implements InboundFlow.Sink {
 
   @Override
   public void deliverMessage(ByteBuf message) {
-    if (readsInPlace) {
-      try {
-        Buffer lent = lending.lend(message);
-        guarded(() -> handler.onDataReceived(connection, lent));
-      } finally {
-        lending.end();
-        message.release();
-      }
-      return;
-    }
-    Buffer copy;
-    try {
-      copy = VertxBuffers.heapCopy(message);
-    } finally {
-      message.release();
-    }
-    guarded(() -> handler.onDataReceived(connection, copy));
+    deliverChunk(message, toOnDataReceived);
   }
 
   /**
-   * One chunk of a streamed message (owned) to the stream's handler: lent when the handler
-   * reads in place (valid until {@code chunkHandler} returns), else a heap copy of its own.
+   * One message or chunk of a streamed message (owned) to {@code chunkHandler}: lent when the
+   * handler reads in place (valid until {@code chunkHandler} returns), else a heap copy of its own.
    */
   void deliverChunk(ByteBuf chunk, io.vertx.core.Handler<Buffer> chunkHandler) {
     if (readsInPlace) {

@@ -14,7 +14,7 @@ COPY --from=build /src/target/asockio.jar /app/asockio.jar
 COPY conf /app/conf
 RUN mkdir -p /app/run && chown -R asockio /app/run
 USER asockio
-EXPOSE 25000
+EXPOSE 25000/tcp 25000/udp
 # Healthy when the admin API's /health answers 200 (conf/docker.json serves it on the container's
 # loopback; bash's /dev/tcp, no curl in the image and no second JVM every interval).
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \

@@ -62,6 +62,9 @@ else:
     BUS_MESSAGES = 300000
 
 REFERENCE = ("http", 1024, 200)
+# UDP echo: (datagram size, peers, datagrams in flight per peer); each point alternates the systems UDP_ROUNDS times.
+UDP_POINTS = [(64, 8, 8), (1024, 8, 8), (8192, 8, 4)]
+UDP_ROUNDS = 3 if QUICK else 5
 
 
 def log(*a):
@@ -93,6 +96,22 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_udp(port, timeout=90):
+    """A UDP echo is up when a datagram gets an answer (its first one is taken as a keyword and answered OK)."""
+    deadline = time.time() + timeout
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(0.2)
+        s.connect(("127.0.0.1", port))
+        while time.time() < deadline:
+            try:
+                s.send(b"probe")
+                s.recv(2048)
+                return True
+            except OSError:
+                time.sleep(0.1)
+    return False
+
+
 def wait_port(port, timeout=90):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -105,9 +124,9 @@ def wait_port(port, timeout=90):
 
 
 class Server:
-    def __init__(self, name, argv, cpu=SERVER_CPU, env=None):
+    def __init__(self, name, argv, cpu=SERVER_CPU, env=None, udp=False):
         self.name, self.argv, self.port = name, argv, None
-        self.cpu, self.env, self.proc = cpu, env, None
+        self.cpu, self.env, self.proc, self.udp = cpu, env, None, udp
 
     def start(self):
         self.port = free_port()
@@ -118,7 +137,7 @@ class Server:
         env.update(self.env or {})
         self.proc = subprocess.Popen(argv, cwd=HERE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      start_new_session=True)
-        if not wait_port(self.port):
+        if not (wait_udp(self.port) if self.udp else wait_port(self.port)):
             raise RuntimeError("%s did not start" % self.name)
         return self
 
@@ -227,7 +246,8 @@ def main():
     framed_systems = ["asockio", "raw-netty"] + (["asockio-metrics"] if METRICS else [])
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
     total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * len(framed_systems) if want("framed") else 0)
-             + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0))
+             + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0)
+             + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0))
     progress = Progress(total)
 
     record = recorder(results, out_dir)
@@ -278,6 +298,26 @@ def main():
                     progress.step("framed %s %dB %dx%d" % (name, size, conns, window))
         finally:
             for s in framed.values():
+                s.stop()
+
+    # 2b. UDP echo: asockio's UDP gate (the demo echo) against a hand-written Netty UDP echo; loss counted.
+    if want("udp"):
+        udp = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"], udp=True).start(),
+               "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyUdpEcho", "{port}"], udp=True).start()}
+        try:
+            for size, peers, window in UDP_POINTS:
+                rounds = {name: [] for name in udp}
+                for _ in range(UDP_ROUNDS):
+                    for name, server in udp.items():
+                        rounds[name].append(java_load(["bench.UdpLoad", "127.0.0.1", str(server.port), str(peers), str(window),
+                                                       str(size), str(SECS), str(WARM)], SECS + WARM + 120))
+                        progress.step("udp %s %dB %dx%d" % (name, size, peers, window))
+                for name, rs in rounds.items():
+                    mid = sorted(rs, key=lambda r: r["messages_per_s"])[len(rs) // 2]
+                    record(dict(mid, scenario="udp-echo", system=name, values=[r["messages_per_s"] for r in rs],
+                                losses=[r["loss"] for r in rs]))
+        finally:
+            for s in udp.values():
                 s.stop()
 
     # 3. Port sharing (both cores, no pinning): 1 instance, 2 instances, 2 processes with SO_REUSEPORT.

@@ -187,6 +187,25 @@ def write(results, out_dir):
                     "%.2f" % (m["frames_per_s"] / n["frames_per_s"]) if n and n["frames_per_s"] else "-"))
             lines.append("")
 
+    udp = [p for p in points if p["scenario"] == "udp-echo"]
+    if udp:
+        lines += ["## UDP echo (one datagram per message; medians of %d alternating rounds)" % len(udp[0]["values"]), "",
+                  "UDP loses datagrams and asockio adds no retransmission: loss is what the kernel dropped (socket "
+                  "buffers full) and is reported, not hidden. Latency is measured per datagram from the send time it carries.", "",
+                  "| size | peers x in flight | asockio msgs/s | raw Netty msgs/s | ratio | loss asockio / Netty | "
+                  "asockio p50 / p99 / p99.9 us | Netty p50 / p99 / p99.9 us | asockio rounds | Netty rounds |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for key in sorted({(p["size"], p["peers"], p["window"]) for p in udp}):
+            a = next((p for p in udp if p["system"] == "asockio" and (p["size"], p["peers"], p["window"]) == key), None)
+            n = next((p for p in udp if p["system"] == "raw-netty" and (p["size"], p["peers"], p["window"]) == key), None)
+            ratio = "%.2f" % (a["messages_per_s"] / n["messages_per_s"]) if a and n and n["messages_per_s"] else "-"
+            lines.append("| %s | %d x %d | %s | %s | %s | %s / %s | %s / %s / %s | %s / %s / %s | %s | %s |" % (
+                human(key[0]), key[1], key[2], fmt(a and a["messages_per_s"]), fmt(n and n["messages_per_s"]), ratio,
+                "%.3f%%" % (100 * a["loss"]) if a else "-", "%.3f%%" % (100 * n["loss"]) if n else "-",
+                a and a["p50_us"], a and a["p99_us"], a and a["p999_us"], n and n["p50_us"], n and n["p99_us"], n and n["p999_us"],
+                " ".join(fmt(v) for v in a["values"]) if a else "-", " ".join(fmt(v) for v in n["values"]) if n else "-"))
+        lines.append("")
+
     sharing = [p for p in points if p["scenario"] == "port-sharing"]
     if sharing:
         lines += ["## Port sharing (framed echo, 1 KiB, 200 connections, both cores, no pinning)", "",

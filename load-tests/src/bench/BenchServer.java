@@ -15,7 +15,7 @@ import java.lang.management.ManagementFactory;
 
 /**
  * asockio's side of the framed benchmarks: the demo echo on PORT with INSTANCES gate
- * verticles (and REUSEPORT), plus a control client, {@code bench-control}, whose commands are
+ * verticles (and REUSEPORT), and on UDP port PORT too (one instance, for the UDP echo), plus a control client, {@code bench-control}, whose commands are
  * {@code broadcast PREFIX N} (one message by name to each of PREFIX0..PREFIX{N-1}; answers
  * the time it took) and {@code stats} (heap in use after a GC, clients, direct memory in use,
  * open descriptors).
@@ -89,12 +89,16 @@ public final class BenchServer {
         .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
             .withMaxPendingHandshakesPerAddress(0)
             .withAcceptRatePerSecond(0));
-    AsockioConfig config = AsockioConfig.of(gate).withPolicies(Policies.DEFAULTS);
+    GateConfig udp = GateConfig.udp("udp", "127.0.0.1", port)
+        .withLimits(GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS).withMaxConnections(100_000)
+            .withMaxPendingHandshakes(100_000).withMaxPendingHandshakesPerAddress(0).withAcceptRatePerSecond(0));
+    AsockioConfig config = AsockioConfig.of(gate, udp).withPolicies(Policies.DEFAULTS);
     if (metrics) {
       config = config.withAdmin(io.asockio.config.AdminConfig.on("127.0.0.1", 0));
     }
     Asockio node = Asockio.startWith(vertx, config, n -> {
       n.gateProcessor("tcp", EchoProcessor::new);
+      n.gateProcessor("udp", EchoProcessor::new);
       n.clientProcessor("bench-control", () -> new Control(n));
     }).await();
     System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled()

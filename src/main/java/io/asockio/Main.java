@@ -113,7 +113,7 @@ public final class Main {
       return;
     }
     for (GateConfig gate : config.gates()) {
-      System.out.println("asockio: gate " + gate.name() + " on " + (gate.transport() == GateConfig.Transport.TCP
+      System.out.println("asockio: gate " + gate.name() + " on " + (gate.transport() != GateConfig.Transport.UNIX
           ? gate.withPort(node.port(gate.name())).endpoint() : gate.endpoint()) + " (" + gate.mode().name().toLowerCase() + ")");
     }
     System.out.println("asockio: ready (" + (vertx.isNativeTransportEnabled() ? "epoll" : "nio")

@@ -21,8 +21,9 @@ class ClientCommandIT {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "cli");
     Files.createDirectories(work.resolve("conf"));
     Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
-    try (ChildJvm server = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_POLICIES_UNEXPECTED", "refuse"))) {
+    try (ChildJvm server = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_GATES_UDP_PORT", "0", "ASOCKIO_POLICIES_UNEXPECTED", "refuse"))) {
       int port = Integer.parseInt(server.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60)).group(1));
+      int udpPort = Integer.parseInt(server.awaitLine("gate udp on udp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30)).group(1));
       server.awaitLine("asockio: ready", Duration.ofSeconds(30));
 
       try (ChildJvm alice = ChildJvm.startJar(work, Map.of(), "client", "--connect", "127.0.0.1:" + port, "--name", "manager")) {
@@ -32,6 +33,12 @@ class ClientCommandIT {
         alice.awaitLine("^second line$", Duration.ofSeconds(30));
         alice.closeStdin();
         assertEquals(0, alice.awaitExit(Duration.ofSeconds(30)), alice.output());
+      }
+      try (ChildJvm udp = ChildJvm.startJar(work, Map.of(), "client", "--udp", "127.0.0.1:" + udpPort, "--name", "manager")) {
+        udp.stdin("over udp\n");
+        udp.awaitLine("^over udp$", Duration.ofSeconds(60));
+        udp.closeStdin();
+        assertEquals(0, udp.awaitExit(Duration.ofSeconds(30)), udp.output());
       }
       try (ChildJvm unix = ChildJvm.startJar(work, Map.of(), "client", "--connect", work.resolve("run/asockio.sock").toString(),
           "--name", "manager")) {
@@ -73,7 +80,7 @@ class ClientCommandIT {
       assertEquals(4, missing.awaitExit(Duration.ofSeconds(30)));
     }
     try (ChildJvm usage = ChildJvm.startJar(work, Map.of(), "client", "--connect", "no-port-here")) {
-      usage.awaitLine("asockio: --connect and --name are required", Duration.ofSeconds(60));
+      usage.awaitLine("asockio: --connect \\(or --udp\\) and --name are required", Duration.ofSeconds(60));
       assertEquals(2, usage.awaitExit(Duration.ofSeconds(30)));
     }
   }

@@ -54,7 +54,7 @@ class DockerImageIT {
     List<String> healthCheck = healthCheck(dockerfile);
     assertEquals("127.0.0.1", config.getJsonObject("admin").getString("host"), "the health endpoint stays inside the container");
     String imageAdminPort = String.valueOf(config.getJsonObject("admin").getInteger("port"));
-    try (ChildJvm image = ChildJvm.startAsImage(app, Map.of("ASOCKIO_GATES_TCP_HOST", "127.0.0.1", "ASOCKIO_GATES_TCP_PORT", "0",
+    try (ChildJvm image = ChildJvm.startAsImage(app, Map.of("ASOCKIO_GATES_TCP_HOST", "127.0.0.1", "ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_GATES_UDP_HOST", "127.0.0.1", "ASOCKIO_GATES_UDP_PORT", "0",
         "ASOCKIO_ADMIN_PORT", "0"), command, "/app/asockio.jar")) {
       Matcher admin = image.awaitLine("admin API on http://127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
       Matcher tcp = image.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(30));

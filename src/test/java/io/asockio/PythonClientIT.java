@@ -38,7 +38,7 @@ class PythonClientIT {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "py");
     Files.createDirectories(work.resolve("conf"));
     Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
-    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_POLICIES_UNEXPECTED", "refuse"))) {
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_GATES_UDP_PORT", "0", "ASOCKIO_POLICIES_UNEXPECTED", "refuse"))) {
       Matcher tcp = jar.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
       jar.awaitLine("asockio: ready", Duration.ofSeconds(30));
       Result ok = python("127.0.0.1:" + tcp.group(1), "manager", "one", "two", "");

@@ -25,7 +25,7 @@ class QuickStartIT {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
     Files.createDirectories(work.resolve("conf"));
     Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
-    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0"))) {
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_GATES_UDP_PORT", "0"))) {
       Matcher tcp = jar.awaitLine("gate tcp on tcp 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(60));
       jar.awaitLine("asockio: ready \\((epoll|nio)\\)", Duration.ofSeconds(30));
       int port = Integer.parseInt(tcp.group(1));
@@ -111,7 +111,7 @@ class QuickStartIT {
     Path work = Files.createTempDirectory(Path.of("/tmp"), "qs");
     Files.createDirectories(work.resolve("conf"));
     Files.copy(Path.of("conf", "asockio.json"), work.resolve("conf/asockio.json"));
-    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0"), "-options",
+    try (ChildJvm jar = ChildJvm.startJar(work, Map.of("ASOCKIO_GATES_TCP_PORT", "0", "ASOCKIO_GATES_UDP_PORT", "0"), "-options",
         "{\"preferNativeTransport\": false, \"eventLoopPoolSize\": 3}")) {
       jar.awaitLine("asockio: ready \\(nio\\)", Duration.ofSeconds(60));
     }

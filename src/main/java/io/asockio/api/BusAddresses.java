@@ -6,7 +6,8 @@ package io.asockio.api;
  * <pre>
  *  asockio.client.&lt;name&gt;   send a Buffer (or a String, or byte[]) to the client of that name, from any
  *                          verticle on any node; the reply is empty when it was queued, or a failure
- *                          with code {@link #UNKNOWN_CLIENT}, {@link #NOT_CONNECTED} or {@link #OUTPUT_FULL}.
+ *                          with code {@link #UNKNOWN_CLIENT}, {@link #NOT_CONNECTED}, {@link #OUTPUT_FULL} or
+ *                          {@link #NOT_ONE_DATAGRAM}.
  *                          The consumer lives on the node that holds the connection, while it is open.
  *  asockio.send            the node's own local entry point: header {@code to} names the client;
  *                          it also reaches clients connected to other nodes, and queues for declared
@@ -53,6 +54,8 @@ public final class BusAddresses {
   public static final int UNKNOWN_CLIENT = 404;
   public static final int NOT_CONNECTED = 503;
   public static final int OUTPUT_FULL = 429;
+  /** The client is a UDP peer and the message cannot go as one datagram (too long, or empty). */
+  public static final int NOT_ONE_DATAGRAM = 413;
 
   private BusAddresses() {
   }

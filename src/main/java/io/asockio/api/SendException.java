@@ -12,7 +12,13 @@ public final class SendException extends RuntimeException {
     /** The connection's queued output would exceed {@code limits.maxQueuedOutputBytes}. */
     OUTPUT_FULL,
     /** A streamed send's source failed, ended short of its declared length or ran over it. */
-    SOURCE_FAILED
+    SOURCE_FAILED,
+    /**
+     * The client is a UDP peer and the message cannot go as one datagram: it is longer than
+     * its gate's or link's {@code maxDatagramSize}, or empty (Netty sends no empty datagram),
+     * or it is a streamed send.
+     */
+    NOT_ONE_DATAGRAM
   }
 
   private final Reason reason;

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code asockio client --connect HOST:PORT|SOCKET_PATH --name NAME [options]} (see {@link #USAGE}):
+ * {@code asockio client --connect HOST:PORT|SOCKET_PATH|--udp HOST:PORT --name NAME [options]} (see {@link #USAGE}):
  * a line-oriented client. Each line read from stdin is sent as one message; each message
  * received is printed as one line. At the end of stdin it waits until no message arrived for
  * {@code --linger-ms} (default 500) and exits.
@@ -44,8 +44,10 @@ public final class ClientCommand {
   public static final int EXIT_LOST = 5;
 
   static final String USAGE = String.join("\n",
-      "usage: java -jar asockio.jar client --connect HOST:PORT|SOCKET_PATH --name NAME [options]",
+      "usage: java -jar asockio.jar client (--connect HOST:PORT|SOCKET_PATH | --udp HOST:PORT) --name NAME [options]",
       "  --connect TARGET     HOST:PORT ([::1]:PORT for IPv6) or the path of a Unix socket",
+      "  --udp HOST:PORT      over UDP: one datagram per line (no delivery or order guarantee);",
+      "                       the keyword is sent again until the server answers",
       "  --name NAME          the keyword to introduce itself with (not needed with --raw)",
       "  --raw                no handshake and no framing: lines go out as bytes (with \\n)",
       "  --linger-ms N        at the end of stdin, wait until nothing arrived for N ms (default 500)",
@@ -65,6 +67,7 @@ public final class ClientCommand {
     // stdout carries messages and stderr errors: the node's INFO lines would only get in the way.
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
     String target = null;
+    boolean udp = false;
     String name = null;
     boolean raw = false;
     long lingerMs = 500;
@@ -86,14 +89,21 @@ public final class ClientCommand {
           out.println(USAGE);
           return EXIT_OK;
         }
-        case "--connect", "--name", "--linger-ms", "--trust", "--cert", "--key", "--p12", "--p12-password" -> {
+        case "--connect", "--udp", "--name", "--linger-ms", "--trust", "--cert", "--key", "--p12", "--p12-password" -> {
           if (value == null) {
             err.println("asockio: " + arg + " needs a value\n" + USAGE);
             return EXIT_USAGE;
           }
           i++;
           switch (arg) {
-            case "--connect" -> target = value;
+            case "--connect" -> {
+              target = value;
+              udp = false;
+            }
+            case "--udp" -> {
+              target = value;
+              udp = true;
+            }
             case "--name" -> name = value;
             case "--trust" -> trust.add(value);
             case "--cert" -> cert = value;
@@ -117,7 +127,7 @@ public final class ClientCommand {
       }
     }
     if (target == null || (name == null && !raw)) {
-      err.println("asockio: --connect and --name are required\n" + USAGE);
+      err.println("asockio: --connect (or --udp) and --name are required\n" + USAGE);
       return EXIT_USAGE;
     }
     if ((cert == null) != (key == null)) {
@@ -126,7 +136,7 @@ public final class ClientCommand {
     }
     LinkConfig link;
     try {
-      link = parseTarget(target, name == null ? "raw" : name);
+      link = udp ? parseUdpTarget(target, name == null ? "raw" : name) : parseTarget(target, name == null ? "raw" : name);
     } catch (IllegalArgumentException e) {
       err.println("asockio: " + e.getMessage());
       return EXIT_USAGE;
@@ -137,7 +147,7 @@ public final class ClientCommand {
     }
     if (tls || !trust.isEmpty() || cert != null || p12 != null) {
       if (link.transport() != GateConfig.Transport.TCP) {
-        err.println("asockio: TLS needs a HOST:PORT target");
+        err.println("asockio: TLS needs a --connect HOST:PORT target");
         return EXIT_USAGE;
       }
       TlsConfig tlsConfig = new TlsConfig(cert, key, p12, p12Password, TlsConfig.ClientAuth.NONE, trust, null, null,
@@ -156,7 +166,22 @@ public final class ClientCommand {
     if (colon <= 0 || colon == target.length() - 1) {
       throw new IllegalArgumentException("--connect expects HOST:PORT or a Unix socket path, got " + target);
     }
-    String host = target.substring(0, colon).replace("[", "").replace("]", "");
+    return LinkConfig.tcp("server", host(target, colon), port(target, colon)).withKeyword(name);
+  }
+
+  static LinkConfig parseUdpTarget(String target, String name) {
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1) {
+      throw new IllegalArgumentException("--udp expects HOST:PORT, got " + target);
+    }
+    return LinkConfig.udp("server", host(target, colon), port(target, colon)).withKeyword(name);
+  }
+
+  private static String host(String target, int colon) {
+    return target.substring(0, colon).replace("[", "").replace("]", "");
+  }
+
+  private static int port(String target, int colon) {
     int port;
     try {
       port = Integer.parseInt(target.substring(colon + 1));
@@ -166,7 +191,7 @@ public final class ClientCommand {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range in " + target);
     }
-    return LinkConfig.tcp("server", host, port).withKeyword(name);
+    return port;
   }
 
   private static int connectAndPump(LinkConfig link, long lingerMs, PrintStream out, PrintStream err) {

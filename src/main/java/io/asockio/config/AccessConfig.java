@@ -63,8 +63,8 @@ public final class AccessConfig {
   static final Section<AccessRules> SECTION = new Section<AccessRules>()
       .add(NAMED, rules -> RULE_SET.toJson(rules.named()))
       .add(ANONYMOUS, rules -> RULE_SET.toJson(rules.anonymous()));
-  // No UDP gate exists: a rule naming "udp" could never match, so it is refused as a typo would be.
-  static final List<String> TRANSPORTS = List.of("tcp", "tls", "unix");
+  // Any other word could never match: it is refused as the typo it is.
+  static final List<String> TRANSPORTS = List.of("tcp", "tls", "udp", "unix");
   static final int MAX_REASON = 100;
 
   private AccessConfig() {

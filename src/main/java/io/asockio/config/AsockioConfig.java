@@ -151,7 +151,7 @@ public record AsockioConfig(List<GateConfig> gates, List<ClientConfig> clients, 
       if (!names.add(gate.name())) {
         throw new ConfigException(path + ".name", "duplicate gate name \"" + gate.name() + "\"");
       }
-      if (!(gate.transport() == GateConfig.Transport.TCP && gate.port() == 0) && !endpoints.add(gate.endpoint().toString())) {
+      if (!(gate.transport() != GateConfig.Transport.UNIX && gate.port() == 0) && !endpoints.add(gate.endpoint().toString())) {
         throw new ConfigException(path, "endpoint " + gate.endpoint() + " is used by another gate");
       }
       gates.add(gate);

@@ -4,19 +4,28 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where a gate listens or a link dials: a TCP host and port (IPv4 or IPv6, optionally with
- * TLS) or a Unix socket path. In JSON its keys sit flat in the gate's or link's object.
+ * TLS), a UDP host and port, or a Unix socket path. In JSON its keys sit flat in the gate's or
+ * link's object.
  *
- * @param transport TCP or UNIX
- * @param host      TCP host (a bind address for gates)
- * @param port      TCP port (0 on a gate: an ephemeral one)
- * @param path      Unix socket path
- * @param tls       TLS settings, or null for plain TCP
+ * @param transport       TCP, UDP or UNIX
+ * @param host            TCP or UDP host (a bind address for gates)
+ * @param port            TCP or UDP port (0 on a gate: an ephemeral one)
+ * @param path            Unix socket path
+ * @param tls             TLS settings, or null for plain TCP
+ * @param maxDatagramSize UDP only: the largest message a datagram carries (0 on other transports)
  */
-public record Endpoint(GateConfig.Transport transport, String host, int port, String path, TlsConfig tls) {
+public record Endpoint(GateConfig.Transport transport, String host, int port, String path, TlsConfig tls,
+                       int maxDatagramSize) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Linux limit of a Unix socket path ({@code sun_path} is 108 bytes with its terminating NUL). */
   public static final int MAX_UNIX_PATH_BYTES = 107;
+  /**
+   * The largest UDP payload of one IPv4 datagram (65,535 less 20 bytes of IP header and 8 of
+   * UDP header), the default {@code maxDatagramSize}. IPv6 allows 65,527.
+   */
+  public static final int DEFAULT_MAX_DATAGRAM_SIZE = 65_507;
+  public static final int MAX_DATAGRAM_SIZE = 65_527;
 
   static final Key<GateConfig.Transport> TRANSPORT = Key.enumeration("transport", GateConfig.Transport.class,
       GateConfig.Transport.TCP);
@@ -24,72 +33,96 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
   static final Key<Integer> PORT = Key.integer("port", 0, 0, 65535);
   static final Key<String> PATH = Key.string("path", null);
   static final Key<io.vertx.core.json.JsonObject> TLS = Key.object("tls", TlsConfig.SECTION);
+  static final Key<Integer> MAX_DATAGRAM = Key.integer("maxDatagramSize", DEFAULT_MAX_DATAGRAM_SIZE, 1, MAX_DATAGRAM_SIZE);
 
   static final Section<Endpoint> SECTION = new Section<Endpoint>()
       .add(TRANSPORT, Endpoint::transport)
-      .add(HOST, e -> e.transport == GateConfig.Transport.TCP ? e.host : null)
-      .add(PORT, e -> e.transport == GateConfig.Transport.TCP ? e.port : null)
+      .add(HOST, e -> e.transport != GateConfig.Transport.UNIX ? e.host : null)
+      .add(PORT, e -> e.transport != GateConfig.Transport.UNIX ? e.port : null)
       .add(PATH, Endpoint::path)
-      .add(TLS, e -> e.tls == null ? null : e.tls.toJson());
+      .add(TLS, e -> e.tls == null ? null : e.tls.toJson())
+      .add(MAX_DATAGRAM, e -> e.transport == GateConfig.Transport.UDP ? e.maxDatagramSize : null);
 
   /** A TCP endpoint. */
   public static Endpoint tcp(String host, int port) {
-    return new Endpoint(GateConfig.Transport.TCP, host, port, null, null);
+    return new Endpoint(GateConfig.Transport.TCP, host, port, null, null, 0);
+  }
+
+  /** A UDP endpoint whose datagrams carry up to {@link #DEFAULT_MAX_DATAGRAM_SIZE} bytes. */
+  public static Endpoint udp(String host, int port) {
+    return new Endpoint(GateConfig.Transport.UDP, host, port, null, null, DEFAULT_MAX_DATAGRAM_SIZE);
   }
 
   /** A Unix socket endpoint. */
   public static Endpoint unix(String path) {
-    return new Endpoint(GateConfig.Transport.UNIX, null, 0, path, null);
+    return new Endpoint(GateConfig.Transport.UNIX, null, 0, path, null, 0);
   }
 
   public Endpoint withPort(int newPort) {
-    return new Endpoint(transport, host, newPort, path, tls);
+    return new Endpoint(transport, host, newPort, path, tls, maxDatagramSize);
   }
 
   public Endpoint withTls(TlsConfig newTls) {
-    return new Endpoint(transport, host, port, path, newTls);
+    return new Endpoint(transport, host, port, path, newTls, maxDatagramSize);
   }
 
-  /** {@code tcp}, {@code tls} or {@code unix}, as access rules name it. */
+  public Endpoint withMaxDatagramSize(int bytes) {
+    return new Endpoint(transport, host, port, path, tls, bytes);
+  }
+
+  /** Whether it carries datagrams (one message each) rather than a byte stream. */
+  public boolean isDatagram() {
+    return transport == GateConfig.Transport.UDP;
+  }
+
+  /** {@code tcp}, {@code tls}, {@code udp} or {@code unix}, as access rules name it. */
   public String transportName() {
     return tls != null ? "tls" : transport.name().toLowerCase();
   }
 
-  /** Human form, e.g. {@code tcp 127.0.0.1:25000}, {@code tls [::1]:25443}, {@code unix run/asockio.sock}. */
+  /** Human form, e.g. {@code tcp 127.0.0.1:25000}, {@code tls [::1]:25443}, {@code udp 127.0.0.1:25001}, {@code unix run/asockio.sock}. */
   @Override
   public String toString() {
-    return transport == GateConfig.Transport.TCP
+    return transport != GateConfig.Transport.UNIX
         ? transportName() + " " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
         : "unix " + path;
   }
 
   /**
-   * Reads the endpoint keys of a gate's ({@code server}) or a link's object: TCP needs a port
-   * (a gate may say 0), Unix a path of at most {@link #MAX_UNIX_PATH_BYTES}; TLS over TCP only.
+   * Reads the endpoint keys of a gate's ({@code server}) or a link's object: TCP and UDP need
+   * a port (a gate may say 0), Unix a path of at most {@link #MAX_UNIX_PATH_BYTES}; TLS over
+   * TCP only, {@code maxDatagramSize} over UDP only.
    */
   static Endpoint read(JsonFields f, boolean server) {
     GateConfig.Transport transport = f.read(TRANSPORT);
-    if (transport == GateConfig.Transport.TCP) {
+    if (transport != GateConfig.Transport.UDP && f.has(MAX_DATAGRAM)) {
+      throw new ConfigException(f.key(MAX_DATAGRAM), "only for transport udp");
+    }
+    if (transport != GateConfig.Transport.UNIX) {
       if (f.has(PATH)) {
         throw new ConfigException(f.key(PATH), "only for transport unix");
+      }
+      if (transport == GateConfig.Transport.UDP && f.has(TLS)) {
+        throw new ConfigException(f.key(TLS), "not over udp (TLS needs a stream; DTLS is not supported)");
       }
       String host = f.read(HOST);
       if (host.isBlank()) {
         throw new ConfigException(f.key(HOST), "expected " + (server ? "a bind address" : "a host") + ", got an empty string");
       }
       if (!f.has(PORT)) {
-        throw new ConfigException(f.key(PORT), "required for transport tcp" + (server ? " (0 picks a free port)" : ""));
+        throw new ConfigException(f.key(PORT), "required for transport " + transport.name().toLowerCase()
+            + (server ? " (0 picks a free port)" : ""));
       }
       int port = f.read(PORT);
       if (!server && port == 0) {
         throw new ConfigException(f.key(PORT), "expected 1..65535, got 0");
       }
       TlsConfig tls = f.has(TLS) ? TlsConfig.fromJson(f.read(TLS), f.key(TLS), server) : null;
-      return new Endpoint(transport, host, port, null, tls);
+      return new Endpoint(transport, host, port, null, tls, transport == GateConfig.Transport.UDP ? f.read(MAX_DATAGRAM) : 0);
     }
     for (Key<?> tcpOnly : java.util.List.of(TLS, HOST, PORT)) {
       if (f.has(tcpOnly)) {
-        throw new ConfigException(f.key(tcpOnly), "only for transport tcp");
+        throw new ConfigException(f.key(tcpOnly), tcpOnly == TLS ? "only for transport tcp" : "only for transport tcp or udp");
       }
     }
     String path = f.read(PATH);
@@ -100,6 +133,6 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
     if (bytes > MAX_UNIX_PATH_BYTES) {
       throw new ConfigException(f.key(PATH), "a Unix socket path is at most " + MAX_UNIX_PATH_BYTES + " bytes, got " + bytes);
     }
-    return new Endpoint(transport, null, 0, path, null);
+    return new Endpoint(transport, null, 0, path, null, 0);
   }
 }

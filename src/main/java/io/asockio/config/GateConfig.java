@@ -9,10 +9,12 @@ import io.vertx.core.json.JsonObject;
  * @param endpoint  where it listens: TCP host and port (IPv4 or IPv6, optionally TLS) or a Unix socket path
  * @param mode      {@code framed} (PROTOCOL.md) or {@code raw} (bytes as they come)
  * @param instances gate verticle instances sharing the endpoint (Vert.x round-robin)
- * @param reusePort SO_REUSEPORT, so that several processes share the port (native epoll only)
+ * @param reusePort SO_REUSEPORT, so that several processes share the port (native epoll only; TCP and UDP)
  * @param processor class name of an {@code InlineProcessor} attached to every connection of
  *                  this gate, or null for none
- * @param limits    protections against abuse (idle timeout, connection bounds, accept rate)
+ * @param limits    protections against abuse (idle timeout, connection bounds, accept rate); over UDP a
+ *                  connection is a peer address, and the idle timeout defaults to
+ *                  {@link GateLimits#DEFAULT_UDP_IDLE_TIMEOUT_MS}
  * @param deliverTo event-bus address receiving the messages of this gate's clients (when no
  *                  processor serves them), or null
  */
@@ -20,7 +22,7 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
                          GateLimits limits, String deliverTo) {
 
   /** Transport of a gate or a link. */
-  public enum Transport { TCP, UNIX }
+  public enum Transport { TCP, UDP, UNIX }
 
   /** Whether a gate (or a link) frames messages. */
   public enum Mode { FRAMED, RAW }
@@ -42,7 +44,7 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
       .inline(Endpoint.SECTION, GateConfig::endpoint)
       .add(MODE, GateConfig::mode)
       .add(INSTANCES, GateConfig::instances)
-      .add(REUSE_PORT, g -> g.transport() == Transport.TCP ? g.reusePort : null)
+      .add(REUSE_PORT, g -> g.transport() != Transport.UNIX ? g.reusePort : null)
       .add(PROCESSOR, GateConfig::processor)
       .inline(GateLimits.SECTION, GateConfig::limits)
       .add(DELIVER_TO, GateConfig::deliverTo);
@@ -54,6 +56,12 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
   /** A framed TCP gate on {@code host:port}. */
   public static GateConfig tcp(String name, String host, int port) {
     return new GateConfig(name, Endpoint.tcp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null);
+  }
+
+  /** A framed UDP gate on {@code host:port}, with UDP's default idle timeout. */
+  public static GateConfig udp(String name, String host, int port) {
+    return new GateConfig(name, Endpoint.udp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null,
+        GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS), null);
   }
 
   /** A framed Unix-socket gate on {@code path}. */
@@ -81,7 +89,12 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
     return endpoint.tls();
   }
 
-  /** The transport as access rules name it: {@code tcp}, {@code tls} or {@code unix}. */
+  /** UDP: the largest message one datagram carries; 0 on stream transports. */
+  public int maxDatagramSize() {
+    return endpoint.maxDatagramSize();
+  }
+
+  /** The transport as access rules name it: {@code tcp}, {@code tls}, {@code udp} or {@code unix}. */
   public String transportName() {
     return endpoint.transportName();
   }
@@ -110,6 +123,11 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
     return new GateConfig(name, endpoint.withTls(newTls), mode, instances, reusePort, processor, limits, deliverTo);
   }
 
+  /** UDP: the largest message one datagram carries. */
+  public GateConfig withMaxDatagramSize(int bytes) {
+    return new GateConfig(name, endpoint.withMaxDatagramSize(bytes), mode, instances, reusePort, processor, limits, deliverTo);
+  }
+
   public GateConfig withLimits(GateLimits newLimits) {
     return new GateConfig(name, endpoint, mode, instances, reusePort, processor, newLimits, deliverTo);
   }
@@ -123,15 +141,16 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
     String name = f.read(NAME);
     Endpoint endpoint = Endpoint.read(f, true);
     boolean reusePort = f.read(REUSE_PORT);
-    if (reusePort && endpoint.transport() != Transport.TCP) {
-      throw new ConfigException(f.key(REUSE_PORT), "only for transport tcp");
+    if (reusePort && endpoint.transport() == Transport.UNIX) {
+      throw new ConfigException(f.key(REUSE_PORT), "only for transport tcp or udp");
     }
     String processor = f.read(PROCESSOR);
     String deliverTo = f.read(DELIVER_TO);
     if (deliverTo != null && processor != null) {
       throw new ConfigException(f.key(DELIVER_TO), "a gate's clients are served by a processor or delivered to the bus, not both");
     }
-    return new GateConfig(name, endpoint, f.read(MODE), f.read(INSTANCES), reusePort, processor, GateLimits.read(f), deliverTo);
+    return new GateConfig(name, endpoint, f.read(MODE), f.read(INSTANCES), reusePort, processor,
+        GateLimits.read(f, endpoint.isDatagram()), deliverTo);
   }
 
   public JsonObject toJson() {

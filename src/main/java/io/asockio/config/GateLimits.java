@@ -16,6 +16,8 @@ public record GateLimits(long idleTimeoutMs, int maxConnections, int maxConnecti
                          int acceptRatePerSecond, int maxPendingHandshakesPerAddress) {
 
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 0;
+  /** A UDP peer never says goodbye: one silent this long is forgotten (disconnected, cause {@code idle}). */
+  public static final long DEFAULT_UDP_IDLE_TIMEOUT_MS = 60_000;
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 0;
   public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 1024;
@@ -71,9 +73,10 @@ public record GateLimits(long idleTimeoutMs, int maxConnections, int maxConnecti
     return new GateLimits(idleTimeoutMs, maxConnections, maxConnectionsPerAddress, maxPendingHandshakes, n, maxPendingHandshakesPerAddress);
   }
 
-  /** Reads the limit keys of a gate's object. */
-  static GateLimits read(JsonFields f) {
-    return new GateLimits(f.read(IDLE_TIMEOUT_MS), f.read(MAX_CONNECTIONS), f.read(MAX_CONNECTIONS_PER_ADDRESS),
+  /** Reads the limit keys of a gate's object; a datagram gate's idle timeout defaults to {@link #DEFAULT_UDP_IDLE_TIMEOUT_MS}. */
+  static GateLimits read(JsonFields f, boolean datagram) {
+    long idle = datagram && !f.has(IDLE_TIMEOUT_MS) ? DEFAULT_UDP_IDLE_TIMEOUT_MS : f.read(IDLE_TIMEOUT_MS);
+    return new GateLimits(idle, f.read(MAX_CONNECTIONS), f.read(MAX_CONNECTIONS_PER_ADDRESS),
         f.read(MAX_PENDING_HANDSHAKES), f.read(ACCEPT_RATE_PER_SECOND), f.read(MAX_PENDING_HANDSHAKES_PER_ADDRESS));
   }
 }

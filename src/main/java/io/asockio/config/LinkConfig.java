@@ -110,6 +110,12 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
         DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
   }
 
+  /** A framed UDP link with default reconnection (one datagram per message; see PROTOCOL.md §8). */
+  public static LinkConfig udp(String name, String host, int port) {
+    return new LinkConfig(name, Endpoint.udp(host, port), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,
+        DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+  }
+
   /** A framed Unix-socket link with default reconnection. */
   public static LinkConfig unix(String name, String path) {
     return new LinkConfig(name, Endpoint.unix(path), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,

@@ -36,9 +36,42 @@ class ConfigTest {
   void theShippedDefaultConfigIsValidAndRoundTrips() throws Exception {
     JsonObject json = new JsonObject(Files.readString(Path.of("conf/asockio.json")));
     AsockioConfig config = AsockioConfig.fromJson(json);
-    assertEquals(List.of("tcp", "unix"), config.gates().stream().map(GateConfig::name).toList());
+    assertEquals(List.of("tcp", "udp", "unix"), config.gates().stream().map(GateConfig::name).toList());
     assertEquals(25000, config.gates().get(0).port());
     assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+  }
+
+  @Test
+  void udpGatesAndLinksHaveTheirOwnKeysAndDefaults() {
+    JsonObject json = new JsonObject().put("gates", new JsonArray()
+            .add(new JsonObject().put("name", "u").put("transport", "udp").put("port", 25000).put("reusePort", true))
+            .add(new JsonObject().put("name", "t").put("port", 25000)))
+        .put("links", new JsonArray().add(new JsonObject().put("name", "l").put("transport", "udp").put("port", 25001)
+            .put("maxDatagramSize", 1400)));
+    AsockioConfig config = AsockioConfig.fromJson(json);
+    GateConfig udp = config.gates().get(0);
+    assertEquals(GateConfig.Transport.UDP, udp.transport());
+    assertEquals("udp", udp.transportName());
+    assertEquals(Endpoint.DEFAULT_MAX_DATAGRAM_SIZE, udp.maxDatagramSize());
+    assertEquals(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS, udp.limits().idleTimeoutMs(), "a UDP peer never says goodbye");
+    assertTrue(udp.reusePort());
+    assertEquals(0, config.gates().get(1).limits().idleTimeoutMs(), "TCP keeps its default; the same port number is another socket");
+    assertEquals(1400, config.links().get(0).endpoint().maxDatagramSize());
+    assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+    JsonObject explicitOff = new JsonObject().put("gates", new JsonArray().add(new JsonObject().put("name", "u")
+        .put("transport", "udp").put("port", 1).put("idleTimeoutMs", 0)));
+    assertEquals(0, AsockioConfig.fromJson(explicitOff).gates().get(0).limits().idleTimeoutMs());
+
+    assertKeyError("gates[0].tls", new JsonObject().put("gates", new JsonArray().add(new JsonObject().put("name", "u")
+        .put("transport", "udp").put("port", 1).put("tls", new JsonObject()))));
+    assertKeyError("gates[0].maxDatagramSize", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "t").put("port", 1).put("maxDatagramSize", 1000))));
+    assertKeyError("gates[0].maxDatagramSize", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "u").put("transport", "udp").put("port", 1).put("maxDatagramSize", 70000))));
+    assertKeyError("gates[0].port", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "u").put("transport", "udp"))));
+    assertKeyError("gates[0].path", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "u").put("transport", "udp").put("port", 1).put("path", "x.sock"))));
   }
 
   @Test

@@ -113,7 +113,7 @@ class AccessRulesTest {
     assertKey("access.named.rules[0].source", "{\"named\": {\"rules\": [{\"source\": \"10.0.0.1/8\", \"action\": \"allow\"}]}}");
     assertKey("access.named.rules[0].transport", "{\"named\": {\"rules\": [{\"transport\": \"carrier-pigeon\", \"action\": \"allow\"}]}}");
     // No UDP gate exists, so a rule for one could never match.
-    assertKey("access.anonymous.rules[0].transport", "{\"anonymous\": {\"rules\": [{\"transport\": \"udp\", \"action\": \"allow\"}]}}");
+    assertKey("access.anonymous.rules[0].transport", "{\"anonymous\": {\"rules\": [{\"transport\": \"sctp\", \"action\": \"allow\"}]}}");
     assertKey("access.named.rules[0].certificate", "{\"named\": {\"rules\": [{\"certificate\": {\"ou\": \"x\"}, \"action\": \"allow\"}]}}");
     assertKey("access.anonymous.rules[0].keyword", "{\"anonymous\": {\"rules\": [{\"keyword\": \"x\", \"action\": \"allow\"}]}}");
     assertKey("access.named.rules[0].reason", "{\"named\": {\"rules\": [{\"action\": \"deny\", \"reason\": \"\\n\"}]}}");

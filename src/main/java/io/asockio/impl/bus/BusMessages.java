@@ -44,6 +44,7 @@ final class BusMessages {
         case UNKNOWN_CLIENT -> BusAddresses.UNKNOWN_CLIENT;
         case NOT_CONNECTED -> BusAddresses.NOT_CONNECTED;
         case OUTPUT_FULL -> BusAddresses.OUTPUT_FULL;
+        case NOT_ONE_DATAGRAM -> BusAddresses.NOT_ONE_DATAGRAM;
         case SOURCE_FAILED -> FAILED;
       }, e.getMessage());
     } else {

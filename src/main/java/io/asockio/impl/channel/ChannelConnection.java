@@ -71,12 +71,13 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     this.channel = channel;
     this.lease = lease;
     this.dial = dial;
-    this.out = new OutboundQueue(this, origin.framed(), node.output().share());
+    this.out = new OutboundQueue(this, origin.framed(), origin.datagram(), node.output().share());
     this.handler = new HandlerAdapter(this, channel, node.counters(),
         e -> closeGracefully(new CloseReason(CloseCause.HANDLER_FAILED, String.valueOf(e))));
     this.in = new InboundFlow(handler, this);
     this.heldInput = node.heldInput().claim(channel.eventLoop(), in::memoryAllowsReading);
-    this.sends = new Sends(this, out, node.counters(), node.config().limits().maxQueuedOutputBytes(), node.output());
+    this.sends = new Sends(this, out, node.counters(), node.config().limits().maxQueuedOutputBytes(), node.output(),
+        origin.maxDatagramSize());
   }
 
   State state() {
@@ -198,7 +199,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   @Override
   public long heldInputBytes() {
-    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
+    MessageStage decoder = channel.pipeline().get(MessageStage.class);
     return in.heldBytes() + (decoder == null ? 0 : decoder.retainedBytes());
   }
 
@@ -295,7 +296,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   }
 
   private void stopDecoder() {
-    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
+    MessageStage decoder = channel.pipeline().get(MessageStage.class);
     if (decoder != null) {
       decoder.stop();
     }
@@ -379,10 +380,14 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     }
   }
 
-  /** A dialled connection's handshake failed: the link hears why, the socket closes. */
-  void dialRefused(String reason) {
+  /** A dialled connection's handshake failed (the server refused, or was not reached): the link hears why, the socket closes. */
+  void dialRefused(String reason, boolean reached) {
     stopDecoder();
-    dial.refused(reason);
+    if (reached) {
+      dial.refused(reason);
+    } else {
+      dial.unreachable(reason);
+    }
     if (state != State.CLOSED) {
       state = State.CLOSED;
       out.closeNow();
@@ -397,7 +402,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
       metrics.handshake(origin.name(), System.nanoTime() - createdNanos);
     }
     handler.bind(node.handlerFor(client(), this));
-    FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
+    MessageStage decoder = channel.pipeline().get(MessageStage.class);
     if (decoder != null) {
       long max = node.config().limits().maxMessageSize();
       long threshold = handler.streamThreshold();

@@ -9,22 +9,28 @@ import io.asockio.config.LinkConfig;
  *
  * @param via         {@code gate} or {@code link}, for logs
  * @param name        the gate's or link's name
- * @param transport   TCP or UNIX
- * @param transportName {@code tcp}, {@code tls} or {@code unix}
+ * @param transport   TCP, UDP or UNIX
+ * @param transportName {@code tcp}, {@code tls}, {@code udp} or {@code unix}
  * @param framed      framed (handshake and frames) or raw
  * @param processor   the processor class named in its config, or null
  * @param idleTimeoutMs close after this long without traffic (0: never)
+ * @param maxDatagramSize UDP: the largest message one datagram carries; 0 on a byte stream
  */
 public record ConnectionOrigin(String via, String name, GateConfig.Transport transport, String transportName, boolean framed,
-                               String processor, long idleTimeoutMs) {
+                               String processor, long idleTimeoutMs, int maxDatagramSize) {
 
   public static ConnectionOrigin gate(GateConfig gate) {
     return new ConnectionOrigin("gate", gate.name(), gate.transport(), gate.transportName(),
-        gate.mode() == GateConfig.Mode.FRAMED, gate.processor(), gate.limits().idleTimeoutMs());
+        gate.mode() == GateConfig.Mode.FRAMED, gate.processor(), gate.limits().idleTimeoutMs(), gate.maxDatagramSize());
   }
 
   public static ConnectionOrigin link(LinkConfig link) {
-    return new ConnectionOrigin("link", link.name(), link.transport(), link.tls() != null ? "tls" : link.transport().name().toLowerCase(),
-        link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0);
+    return new ConnectionOrigin("link", link.name(), link.transport(), link.endpoint().transportName(),
+        link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0, link.endpoint().maxDatagramSize());
+  }
+
+  /** Whether one datagram carries one message (UDP) rather than frames on a byte stream. */
+  public boolean datagram() {
+    return maxDatagramSize > 0;
   }
 }

@@ -11,6 +11,11 @@ public interface DialOutcome {
   /** The server refused ({@code ERR reason}), answered something else, or closed first. */
   void refused(String reason);
 
+  /** Nobody answered at the server's address (over UDP, ICMP said that no one listens on the port). */
+  default void unreachable(String reason) {
+    refused(reason);
+  }
+
   /** The open connection ended. */
   void lost(CloseReason reason);
 

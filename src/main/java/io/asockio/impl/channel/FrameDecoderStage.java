@@ -21,7 +21,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * <p>Raw mode is a pipeline without this stage: {@link #switchToRaw()} passes what it holds and
  * the rest of the current read on as raw bytes, then removes the stage.
  */
-final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements FrameDecoder.Listener {
+final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements FrameDecoder.Listener, MessageStage {
 
   static final String NAME = "asockio-decoder";
 
@@ -36,7 +36,8 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
   }
 
   /** Largest message held whole from the next header on. */
-  void limit(long limit) {
+  @Override
+  public void limit(long limit) {
     decoder.limit(limit);
   }
 
@@ -46,12 +47,14 @@ final class FrameDecoderStage extends ChannelInboundHandlerAdapter implements Fr
   }
 
   /** Memory the partial frame keeps alive now. */
-  long retainedBytes() {
+  @Override
+  public long retainedBytes() {
     return decoder.retainedBytes();
   }
 
   /** Stops decoding for good (after a refusal or an oversized frame); releases what it holds. */
-  void stop() {
+  @Override
+  public void stop() {
     decoder.stop();
     heldInput.hold(0);
   }

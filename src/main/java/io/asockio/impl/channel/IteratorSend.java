@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.Iterator;
+import java.util.function.LongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -25,10 +26,12 @@ final class IteratorSend implements BacklogEntry {
 
   private final Iterator<Buffer> source;
   private final Promise<Void> done;
+  private final LongFunction<SendException> refusal; // a message the connection cannot take (UDP: too large), or null
 
-  IteratorSend(Iterator<Buffer> source, Promise<Void> done) {
+  IteratorSend(Iterator<Buffer> source, Promise<Void> done, LongFunction<SendException> refusal) {
     this.source = source;
     this.done = done;
+    this.refusal = refusal;
   }
 
   @Override
@@ -37,6 +40,14 @@ final class IteratorSend implements BacklogEntry {
     try {
       while (source.hasNext()) {
         Buffer next = source.next();
+        SendException refused = refusal.apply(next.length());
+        if (refused != null) {
+          done.tryFail(refused); // what was pulled before still goes out
+          if (batch != null) {
+            out.write(batch);
+          }
+          return Progress.DONE;
+        }
         if (batch == null) {
           batch = out.allocBatch(Math.min(BATCH_BYTES, next.length() + 8) + BATCH_SLACK);
         }

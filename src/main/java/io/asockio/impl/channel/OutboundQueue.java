@@ -45,6 +45,8 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private ChannelHandlerContext ctx;
   private CloseSequence closer;
   private boolean framed;
+  // UDP: every message keeps its 8-byte header down to the peer channel, which cuts one datagram per header.
+  private final boolean datagram;
   private final ArrayDeque<BacklogEntry> backlog = new ArrayDeque<>();
   private long backlogBytes;
   private boolean reading;
@@ -59,13 +61,23 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private OutputReporter reporter;
 
   OutboundQueue(OutboundOwner owner, boolean framed) {
-    this(owner, framed, null);
+    this(owner, framed, false, null);
   }
 
-  OutboundQueue(OutboundOwner owner, boolean framed, OutputBudget.Share budget) {
+  /**
+   * @param datagram the channel sends one datagram per message ({@code DatagramPeerChannel}):
+   *                 messages keep their headers on the way there, raw ones too
+   */
+  OutboundQueue(OutboundOwner owner, boolean framed, boolean datagram, OutputBudget.Share budget) {
     this.owner = owner;
     this.framed = framed;
+    this.datagram = datagram;
     this.budget = budget;
+  }
+
+  // Whether a message written here carries its header (framed, or a datagram's boundary).
+  private boolean headers() {
+    return framed || datagram;
   }
 
   @Override
@@ -154,15 +166,15 @@ final class OutboundQueue extends ChannelDuplexHandler {
     bytesOut += length;
     if (length <= FrameEncoder.COPY_THRESHOLD) {
       // Small: one copy next to the header costs less than taking a reference to the payload.
-      ByteBuf copy = ctx.alloc().directBuffer((framed ? Frames.HEADER_SIZE : 0) + length);
-      if (framed) {
+      ByteBuf copy = ctx.alloc().directBuffer((headers() ? Frames.HEADER_SIZE : 0) + length);
+      if (headers()) {
         copy.writeLongLE(length);
       }
       enqueue(copy.writeBytes(view, view.readerIndex(), length));
       return;
     }
     ByteBuf bytes = owner.ownedBytes(payload);
-    if (!framed) {
+    if (!headers()) {
       enqueue(bytes);
       return;
     }
@@ -202,7 +214,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
     ByteBuf view = VertxBuffers.view(payload);
     messagesOut++;
     bytesOut += view.readableBytes();
-    if (framed) {
+    if (headers()) {
       batch.writeLongLE(view.readableBytes());
     }
     batch.writeBytes(view, view.readerIndex(), view.readableBytes());
@@ -233,7 +245,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   int wireSize(List<Buffer> payloads) {
     long n = 0;
     for (Buffer payload : payloads) {
-      n += (framed ? Frames.HEADER_SIZE : 0) + payload.length();
+      n += (headers() ? Frames.HEADER_SIZE : 0) + payload.length();
     }
     if (n > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("messages of " + n + " bytes in all cannot go in one write; send them one by one");
@@ -243,7 +255,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   /** Wire size of one message. */
   long wireSize(Buffer payload) {
-    return (framed ? Frames.HEADER_SIZE : 0) + (long) payload.length();
+    return (headers() ? Frames.HEADER_SIZE : 0) + (long) payload.length();
   }
 
   /** A whole frame built elsewhere (OK, ERR, a keyword): written now or behind the backlog. */

@@ -50,6 +50,13 @@ public final class PeerFacts {
     return new PeerFacts(String.valueOf(remote), key, cn, sans);
   }
 
+  /** A UDP peer: its source address (which, unlike a TCP peer's, may be spoofed). */
+  public static PeerFacts of(java.net.InetSocketAddress remote) {
+    String host = io.netty.util.NetUtil.toAddressString(remote.getAddress()); // RFC 5952: "::1", no scope
+    String printable = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + remote.getPort();
+    return new PeerFacts(printable, host, null, List.of());
+  }
+
   /** Facts of a peer known only by its printable address (dialled connections, tests). */
   public static PeerFacts of(String remoteAddress) {
     return new PeerFacts(remoteAddress, null, null, List.of());

@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  *  dialled, framed:         OutboundQueue FrameDecoderStage ClientHandshake ConnectionStage | Vert.x
  *  dialled, raw:            OutboundQueue                                   ConnectionStage | Vert.x
  * </pre>
+ *
+ * A UDP peer's pipeline (on its {@code DatagramPeerChannel}) has {@link DatagramStage} where a
+ * byte stream has {@link FrameDecoderStage}, and its end instead of Vert.x's handler.
  */
 public final class Pipelines {
 
@@ -55,8 +58,7 @@ public final class Pipelines {
       return c;
     }
     if (origin.framed()) {
-      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
-          pipeline.channel().alloc(), c.heldInputClaim()));
+      addMessageStage(node, origin, pipeline, before, c);
       pipeline.addBefore(before, ServerHandshake.NAME, new ServerHandshake(c, node, peer, lease));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
@@ -82,15 +84,27 @@ public final class Pipelines {
     allowHalfClosure(pipeline);
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());
     if (origin.framed()) {
-      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(node.config().limits().maxKeywordLength(),
-          pipeline.channel().alloc(), c.heldInputClaim()));
-      pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, keyword, node.config().limits().handshakeTimeoutMs()));
+      addMessageStage(node, origin, pipeline, before, c);
+      pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, keyword, node.config().limits().handshakeTimeoutMs(),
+          origin.datagram()));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
     if (!origin.framed()) {
       c.bindDialled();
     }
     return c;
+  }
+
+  // Frames on a byte stream, datagrams over UDP; up to the keyword's length until the connection opens.
+  private static void addMessageStage(NodeContext node, ConnectionOrigin origin, ChannelPipeline pipeline, String before,
+                                      ChannelConnection c) {
+    long keywordLimit = node.config().limits().maxKeywordLength();
+    if (origin.datagram()) {
+      pipeline.addBefore(before, DatagramStage.NAME, new DatagramStage(keywordLimit));
+    } else {
+      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(keywordLimit, pipeline.channel().alloc(),
+          c.heldInputClaim()));
+    }
   }
 
   // A peer that shuts down its output still gets what it asked for: the end of its input is an

@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  * readers, never the ones that keep up), then go to its {@link OutboundQueue}. Lazy and
  * streamed sends are not refused for the node's budget: they move only while the socket is
  * writable, so each holds at most about its connection's write watermark.
+ *
+ * <p>A UDP peer takes one datagram per message: a message over {@code maxDatagramSize} is
+ * refused ({@code NOT_ONE_DATAGRAM}), and so are an empty one and every streamed send.
  */
 final class Sends {
 
@@ -30,14 +33,16 @@ final class Sends {
   private final Counters counters;
   private final long maxQueuedOutputBytes;
   private final OutputBudget nodeOutput;
+  private final int maxDatagramSize; // 0: a byte stream
 
   Sends(ChannelConnection connection, OutboundQueue out, Counters counters, long maxQueuedOutputBytes,
-        OutputBudget nodeOutput) {
+        OutputBudget nodeOutput, int maxDatagramSize) {
     this.connection = connection;
     this.out = out;
     this.counters = counters;
     this.maxQueuedOutputBytes = maxQueuedOutputBytes;
     this.nodeOutput = nodeOutput;
+    this.maxDatagramSize = maxDatagramSize;
   }
 
   Future<Void> send(Buffer payload) {
@@ -48,7 +53,10 @@ final class Sends {
   }
 
   private SendException offer(Buffer payload) {
-    SendException refused = check(out.wireSize(payload));
+    SendException refused = notOneDatagram(payload.length());
+    if (refused == null) {
+      refused = check(out.wireSize(payload));
+    }
     if (refused == null) {
       out.send(payload);
     }
@@ -57,7 +65,13 @@ final class Sends {
 
   Future<Void> send(List<Buffer> payloads) {
     return onLoop(() -> {
-      SendException refused = check(out.wireSize(payloads));
+      SendException refused = null;
+      for (int i = 0; i < payloads.size() && refused == null; i++) {
+        refused = notOneDatagram(payloads.get(i).length());
+      }
+      if (refused == null) {
+        refused = check(out.wireSize(payloads));
+      }
       if (refused == null) {
         out.send(payloads);
       }
@@ -71,7 +85,7 @@ final class Sends {
       if (!connection.acceptsSends()) {
         promise.fail(notConnected());
       } else {
-        out.add(new IteratorSend(source, promise));
+        out.add(new IteratorSend(source, promise, this::notOneDatagram));
       }
     });
     return promise.future();
@@ -83,6 +97,9 @@ final class Sends {
     connection.run(() -> {
       if (!connection.acceptsSends()) {
         promise.fail(notConnected());
+      } else if (maxDatagramSize > 0) {
+        promise.fail(notOneDatagram("sendStream cannot go to a UDP peer (one datagram per message, at most "
+            + maxDatagramSize + " bytes); send the message whole"));
       } else if (!out.framed()) {
         promise.fail(new IllegalStateException("sendStream needs a framed connection; on a raw one pipe the bytes with send"));
       } else {
@@ -95,6 +112,22 @@ final class Sends {
   SendException notConnected() {
     counters.count(Counters.sendFailed(SendException.Reason.NOT_CONNECTED));
     return new SendException(SendException.Reason.NOT_CONNECTED, "client " + connection.name() + " is not connected");
+  }
+
+  /** Why a message of {@code length} bytes cannot go to a UDP peer, or null (always null on streams). */
+  SendException notOneDatagram(long length) {
+    if (maxDatagramSize == 0 || (length > 0 && length <= maxDatagramSize)) {
+      return null;
+    }
+    return notOneDatagram(length == 0
+        ? "an empty message cannot go to UDP client " + connection.name() + " (Netty sends no empty datagram)"
+        : "a message of " + length + " bytes does not fit one datagram to client " + connection.name()
+            + " (maxDatagramSize " + maxDatagramSize + ")");
+  }
+
+  private SendException notOneDatagram(String text) {
+    counters.count(Counters.sendFailed(SendException.Reason.NOT_ONE_DATAGRAM));
+    return new SendException(SendException.Reason.NOT_ONE_DATAGRAM, text);
   }
 
   private SendException check(long bytes) {

@@ -16,7 +16,11 @@ import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.gate.TlsOptions;
 import io.asockio.impl.vertx.VertxChannels;
+import io.asockio.impl.udp.DatagramPeerChannel;
+import io.asockio.impl.udp.DatagramSocketHandler;
+import io.asockio.impl.udp.DatagramSockets;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DatagramChannel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -25,6 +29,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +49,7 @@ public final class LinkVerticle extends VerticleBase implements Link {
   private final LinkConfig config;
   private final Promise<Void> firstOutcome = Promise.promise();
   private NetClient client; // a field: an unreferenced NetClient may be collected with its connections
+  private DatagramChannel datagramSocket; // a UDP link's current socket
   private volatile Status status = Status.CONNECTING;
   private volatile String lastFailure;
   private volatile ChannelConnection connection;
@@ -118,6 +124,17 @@ public final class LinkVerticle extends VerticleBase implements Link {
     }
     firstOutcome.tryFail(closed(null));
     nextOpen.tryFail(closed(null));
+    DatagramChannel udp = datagramSocket;
+    if (udp != null) {
+      if (c == null) {
+        udp.close(); // still in its handshake: nothing to send
+      }
+      // Its peer's close closes the socket; past the grace time it is cut.
+      vertx.setTimer(node.config().limits().shutdownGraceMs(), id -> udp.close());
+      Promise<Void> closedSocket = Promise.promise();
+      udp.closeFuture().addListener(f -> closedSocket.complete());
+      return closedSocket.future();
+    }
     return client == null ? Future.succeededFuture()
         : client.shutdown(node.config().limits().shutdownGraceMs(), TimeUnit.MILLISECONDS);
   }
@@ -131,6 +148,10 @@ public final class LinkVerticle extends VerticleBase implements Link {
       return;
     }
     status = Status.CONNECTING;
+    if (config.transport() == GateConfig.Transport.UDP) {
+      dialDatagram();
+      return;
+    }
     SocketAddress address = config.transport() == GateConfig.Transport.UNIX
         ? SocketAddress.domainSocketAddress(config.path())
         : SocketAddress.inetSocketAddress(config.port(), config.host());
@@ -148,39 +169,86 @@ public final class LinkVerticle extends VerticleBase implements Link {
     });
   }
 
+  /**
+   * UDP: a socket connected to the server (it hears only from it, and learns from ICMP when
+   * nobody listens), its one peer channel with the link's pipeline; the keyword goes out with
+   * retries (ClientHandshake). The socket closes with its peer.
+   */
+  private void dialDatagram() {
+    boolean framed = config.mode() == GateConfig.Mode.FRAMED;
+    int maxDatagramSize = config.endpoint().maxDatagramSize();
+    DatagramSockets.resolve(vertx, config.host()).compose(address -> {
+      DatagramChannel channel = DatagramSockets.newSocket(vertx, address, false, maxDatagramSize);
+      DatagramSocketHandler socket = new DatagramSocketHandler(channel, framed, maxDatagramSize,
+          node.config().limits().maxKeywordLength(), node.counters(), null);
+      channel.pipeline().addLast("asockio-udp", socket);
+      datagramSocket = channel;
+      InetSocketAddress remote = new InetSocketAddress(address, config.port());
+      return DatagramSockets.register(VertxChannels.eventLoop(context), channel)
+          .compose(v -> DatagramSockets.connect(channel, remote))
+          .map(v -> {
+            channel.eventLoop().execute(() -> {
+              if (status == Status.CLOSED) {
+                channel.close();
+                return;
+              }
+              DatagramPeerChannel peer = socket.dial(remote);
+              peer.closeFuture().addListener(f -> channel.close());
+              socket.served(peer, Pipelines.dial(node, ConnectionOrigin.link(config), peer.pipeline(),
+                  DatagramSocketHandler.PEER_END, context, PeerFacts.of(remote), keywordBytes(), outcome()));
+            });
+            return v;
+          })
+          .onFailure(err -> channel.close());
+    }).onFailure(err -> context.runOnContext(v -> failed(LinkException.Kind.UNREACHABLE,
+        "cannot connect to " + config.target() + ": " + err.getMessage())));
+  }
+
+  private byte[] keywordBytes() {
+    return config.keyword().getBytes(StandardCharsets.UTF_8);
+  }
+
   private void connected(NetSocket socket) {
     ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
     // On stop the connection closes itself (stop() asks it to): Vert.x waits for that, up to the grace time.
     socket.shutdownHandler(v -> { });
     Pipelines.dial(node, ConnectionOrigin.link(config), vertxHandler.pipeline(), vertxHandler.name(), context,
-        PeerFacts.of(String.valueOf(socket.remoteAddress())), config.keyword().getBytes(StandardCharsets.UTF_8),
-        new DialOutcome() {
-          @Override
-          public void opened(ChannelConnection c) {
-            connection = c;
-            status = Status.OPEN;
-            attempt = 0;
-            lastFailure = null;
-            LOG.info(() -> "link " + config.name() + " open to " + config.target());
-            firstOutcome.tryComplete();
-            Promise<Void> waiting = nextOpen;
-            nextOpen = Promise.promise();
-            waiting.tryComplete();
-          }
+        PeerFacts.of(String.valueOf(socket.remoteAddress())), keywordBytes(), outcome());
+  }
 
-          @Override
-          public void refused(String reason) {
-            failed(LinkException.Kind.REFUSED, "refused by " + config.target() + ": " + reason);
-          }
+  private DialOutcome outcome() {
+    return new DialOutcome() {
+      @Override
+      public void opened(ChannelConnection c) {
+        connection = c;
+        status = Status.OPEN;
+        attempt = 0;
+        lastFailure = null;
+        LOG.info(() -> "link " + config.name() + " open to " + config.target());
+        firstOutcome.tryComplete();
+        Promise<Void> waiting = nextOpen;
+        nextOpen = Promise.promise();
+        waiting.tryComplete();
+      }
 
-          @Override
-          public void lost(CloseReason reason) {
-            connection = null;
-            lastFailure = "connection lost: " + reason;
-            LOG.info(() -> "link " + config.name() + " lost: " + reason);
-            retryLater();
-          }
-        });
+      @Override
+      public void refused(String reason) {
+        failed(LinkException.Kind.REFUSED, "refused by " + config.target() + ": " + reason);
+      }
+
+      @Override
+      public void unreachable(String reason) {
+        failed(LinkException.Kind.UNREACHABLE, "cannot connect to " + config.target() + ": " + reason);
+      }
+
+      @Override
+      public void lost(CloseReason reason) {
+        connection = null;
+        lastFailure = "connection lost: " + reason;
+        LOG.info(() -> "link " + config.name() + " lost: " + reason);
+        retryLater();
+      }
+    };
   }
 
   private void failed(LinkException.Kind kind, String message) {

@@ -7,6 +7,7 @@ import io.asockio.config.TlsConfig;
 import io.asockio.impl.core.HandlerRoutes;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Processors;
+import io.asockio.impl.gate.DatagramGateVerticle;
 import io.asockio.impl.gate.GateVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -140,6 +141,9 @@ final class NodeStartup {
   }
 
   private Future<Void> deployGate(GateConfig gate, Consumer<String> deployed) {
+    if (gate.transport() == GateConfig.Transport.UDP) {
+      return deployDatagramGate(gate, deployed);
+    }
     SocketAddress address;
     if (gate.transport() == GateConfig.Transport.UNIX) {
       address = SocketAddress.domainSocketAddress(gate.path());
@@ -162,6 +166,37 @@ final class NodeStartup {
         .mapEmpty();
   }
 
+  /**
+   * A UDP gate: its first instance binds (port 0: the kernel picks), the others bind the same
+   * port with SO_REUSEPORT, which only native epoll offers; on NIO one instance is all there can be.
+   */
+  private Future<Void> deployDatagramGate(GateConfig gate, Consumer<String> deployed) {
+    if (gate.instances() > 1 && !vertx.isNativeTransportEnabled()) {
+      return Future.failedFuture(new IllegalStateException("gate " + gate.name() + ": " + gate.instances()
+          + " instances of a UDP gate share its port with SO_REUSEPORT, which needs native epoll; with NIO only one"
+          + " instance can bind: set \"instances\": 1"));
+    }
+    boolean reusePort = gate.reusePort() || gate.instances() > 1;
+    AtomicInteger instances = new AtomicInteger();
+    return vertx.deployVerticle(new DatagramGateVerticle(node, gate, instances.getAndIncrement(), gate.port(), reusePort,
+            port -> boundPorts.put(gate.name(), port)))
+        .compose(first -> {
+          deployed.accept(first);
+          if (gate.instances() == 1) {
+            return Future.succeededFuture();
+          }
+          int port = port(gate.name());
+          return vertx.deployVerticle(() -> new DatagramGateVerticle(node, gate, instances.getAndIncrement(), port, true, p -> {
+          }), new DeploymentOptions().setInstances(gate.instances() - 1)).onSuccess(deployed::accept).mapEmpty();
+        })
+        .onSuccess(v -> LOG.fine("gate " + gate.name() + " listening on " + describe(gate) + " ("
+            + gate.mode().name().toLowerCase() + ", " + gate.instances() + " instance" + (gate.instances() == 1 ? "" : "s")
+            + (reusePort ? ", reusePort" : "") + ")"))
+        .recover(err -> Future.failedFuture(new IllegalStateException("gate " + gate.name() + " cannot listen on "
+            + describe(gate) + ": " + err.getMessage(), err)))
+        .mapEmpty();
+  }
+
   /** One line for the log: each gate with where it listens. */
   String summary() {
     StringBuilder out = new StringBuilder();
@@ -173,7 +208,7 @@ final class NodeStartup {
     return out.length() == 0 ? "no gates" : "gates " + out;
   }
 
-  /** The TCP port a gate listens on (resolves port 0), or -1. */
+  /** The TCP or UDP port a gate listens on (resolves port 0), or -1. */
   int port(String gate) {
     return boundPorts.getOrDefault(gate, -1);
   }

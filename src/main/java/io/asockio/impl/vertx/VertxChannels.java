@@ -1,12 +1,18 @@
 package io.asockio.impl.vertx;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
-/** The Netty channel under a Vert.x socket, and Vert.x contexts entered from Netty callbacks. */
+/** The Netty channel under a Vert.x socket, UDP sockets on Vert.x's transport, and Vert.x contexts entered from Netty callbacks. */
 public final class VertxChannels {
 
   private VertxChannels() {
@@ -19,6 +25,24 @@ public final class VertxChannels {
    */
   public static ChannelHandlerContext handlerContext(NetSocket socket) {
     return ((NetSocketInternal) socket).channelHandlerContext();
+  }
+
+  /**
+   * A new, unregistered UDP socket of Vert.x's transport (native epoll when enabled, else NIO),
+   * configured the way Vert.x configures its own: SO_REUSEPORT when asked (epoll only; SO_REUSEADDR
+   * stays off, since with it two unrelated sockets could bind one port and one would never hear).
+   */
+  @SuppressWarnings("deprecation") // InternetProtocolFamily: the type Vert.x 5's transport SPI takes
+  public static DatagramChannel datagramChannel(Vertx vertx, boolean ipv6, boolean reusePort) {
+    io.vertx.core.spi.transport.Transport transport = ((VertxInternal) vertx).transport();
+    DatagramChannel channel = transport.datagramChannel(ipv6 ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
+    transport.configure(channel, new DatagramSocketOptions().setReuseAddress(false).setReusePort(reusePort).setIpV6(ipv6));
+    return channel;
+  }
+
+  /** The Netty event loop under a Vert.x event-loop context (a channel registered there runs on the context's thread). */
+  public static EventLoop eventLoop(Context context) {
+    return ((ContextInternal) context).nettyEventLoop();
   }
 
   /**

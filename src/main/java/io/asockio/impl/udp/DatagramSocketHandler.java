@@ -1,0 +1,364 @@
+package io.asockio.impl.udp;
+
+import io.asockio.codec.Frames;
+import io.asockio.impl.channel.ChannelConnection;
+import io.asockio.impl.core.Counters;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The handler of one UDP socket: it knows the socket's peers by address, each a
+ * {@link DatagramPeerChannel} with its own pipeline, and moves datagrams between them.
+ *
+ * <pre>
+ *  datagram from A ─► larger than maxDatagramSize: dropped (counted)
+ *                  ─► A unknown: a new peer (the gate's admission builds its pipeline; a dialled socket drops it)
+ *                  ─► A open, framed, the datagram is A's keyword: its OK was lost, "OK" again (not a message)
+ *                  ─► A paused its reading: dropped (counted; a shared socket cannot wait for one peer)
+ *                  ─► into A's pipeline; at the end of the socket's read loop each peer that read flushes once
+ * </pre>
+ *
+ * Event loop only.
+ */
+public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
+
+  private static final Logger LOG = Logger.getLogger(DatagramSocketHandler.class.getName());
+  /** Name of the handler that ends every peer's pipeline (asockio's stages go in front of it). */
+  public static final String PEER_END = "asockio-peer-end";
+
+  static final String TOO_LARGE = "udp.datagram too large";
+  static final String DROPPED_PAUSED = "udp.dropped while paused";
+  static final String ANSWER_WITHHELD = "udp.answer withheld";
+  static final String REHANDSHAKE = "udp.keyword repeated";
+
+  /** Builds the pipeline of a new peer whose first datagram came; null: the datagram is dropped. */
+  public interface Admission {
+    ChannelConnection admit(DatagramPeerChannel peer);
+  }
+
+  private static final class Peer {
+    final DatagramPeerChannel channel;
+    ChannelConnection connection;
+    byte[] keyword; // framed: its first datagram, to recognise a repeated handshake
+    boolean readThisLoop;
+
+    Peer(DatagramPeerChannel channel) {
+      this.channel = channel;
+    }
+  }
+
+  private final DatagramChannel channel;
+  private final boolean framed;
+  private final int maxDatagramSize;
+  private final int maxKeywordLength;
+  private final Counters counters;
+  private final Admission admission; // null: a dialled socket, whose one peer is made by dial()
+  private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
+  private final List<Peer> readThisLoop = new ArrayList<>();
+  private final Set<DatagramPeerChannel> waitingToWrite = new LinkedHashSet<>();
+  private final java.util.function.BooleanSupplier writable;
+  private ChannelHandlerContext ctx;
+  private boolean connected;
+  private Promise<Void> emptied;
+
+  public DatagramSocketHandler(DatagramChannel channel, boolean framed, int maxDatagramSize, int maxKeywordLength,
+                               Counters counters, Admission admission) {
+    this(channel, framed, maxDatagramSize, maxKeywordLength, counters, admission, channel::isWritable);
+  }
+
+  // writable: whether the socket takes datagrams now (its own writability; tests stall it)
+  DatagramSocketHandler(DatagramChannel channel, boolean framed, int maxDatagramSize, int maxKeywordLength,
+                        Counters counters, Admission admission, java.util.function.BooleanSupplier writable) {
+    this.writable = writable;
+    this.channel = channel;
+    this.framed = framed;
+    this.maxDatagramSize = maxDatagramSize;
+    this.maxKeywordLength = maxKeywordLength;
+    this.counters = counters;
+    this.admission = admission;
+  }
+
+  DatagramChannel channel() {
+    return channel;
+  }
+
+  /** Peers known now. */
+  public int peers() {
+    return peers.size();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * The one peer of a connected (dialled) socket, registered and ready for its pipeline.
+   * Its datagrams go out without an address (the socket is connected to it).
+   */
+  public DatagramPeerChannel dial(InetSocketAddress remote) {
+    connected = true;
+    return newPeer(remote).channel;
+  }
+
+  /** Gives {@code connection} the peer channel it serves (a dialled socket's one peer). */
+  public void served(DatagramPeerChannel peer, ChannelConnection connection) {
+    Peer known = peers.get(peer.remote());
+    if (known != null && known.channel == peer) {
+      known.connection = connection;
+    }
+  }
+
+  private Peer newPeer(InetSocketAddress remote) {
+    DatagramPeerChannel peerChannel = new DatagramPeerChannel(this, remote);
+    io.netty.channel.ChannelFuture registered = channel.eventLoop().register(peerChannel); // on this loop: done at once
+    if (!registered.isSuccess()) {
+      throw new IllegalStateException("cannot register a UDP peer channel", registered.cause());
+    }
+    peerChannel.pipeline().addLast(PEER_END, PeerEnd.INSTANCE);
+    Peer peer = new Peer(peerChannel);
+    peers.put(remote, peer);
+    return peer;
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof DatagramPacket)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    DatagramPacket packet = (DatagramPacket) msg;
+    ByteBuf content = packet.content();
+    InetSocketAddress from = packet.sender();
+    if (content.readableBytes() > maxDatagramSize) {
+      counters.count(TOO_LARGE); // the kernel cut it at maxDatagramSize + 1: longer than any message may be
+      packet.release();
+      return;
+    }
+    Peer peer = peers.get(from);
+    if (peer == null) {
+      if (admission == null || emptied != null) {
+        packet.release(); // not the dialled peer, or the gate is stopping
+        return;
+      }
+      peer = admit(from, content);
+      if (peer == null) {
+        packet.release();
+        return;
+      }
+    } else if (peer.keyword != null && peer.connection != null && peer.connection.isOpen()
+        && sameBytes(content, peer.keyword)) {
+      packet.release();
+      answerRepeatedKeyword(from, peer.keyword.length);
+      return;
+    }
+    if (!peer.channel.config().isAutoRead()) {
+      counters.count(DROPPED_PAUSED);
+      packet.release();
+      return;
+    }
+    if (!peer.readThisLoop) {
+      peer.readThisLoop = true;
+      readThisLoop.add(peer);
+    }
+    peer.channel.deliver(compact(content));
+  }
+
+  private static boolean sameBytes(ByteBuf content, byte[] bytes) {
+    int length = content.readableBytes();
+    if (length != bytes.length) {
+      return false;
+    }
+    int start = content.readerIndex();
+    for (int i = 0; i < length; i++) {
+      if (content.getByte(start + i) != bytes[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Peer admit(InetSocketAddress from, ByteBuf first) {
+    Peer peer = newPeer(from);
+    if (framed) {
+      peer.channel.capFirstAnswer(first.readableBytes());
+      if (first.readableBytes() <= maxKeywordLength) {
+        peer.keyword = ByteBufUtil.getBytes(first);
+      }
+    }
+    peer.connection = admission.admit(peer.channel);
+    if (peer.connection == null) {
+      peer.channel.close();
+      return null;
+    }
+    return peer;
+  }
+
+  // The OK went out but was lost: answered again, at most as long as the keyword (no amplification).
+  private void answerRepeatedKeyword(InetSocketAddress to, int keywordBytes) {
+    counters.count(REHANDSHAKE);
+    if (keywordBytes < Frames.OK.length) {
+      counters.count(ANSWER_WITHHELD);
+      return;
+    }
+    ByteBuf ok = ctx.alloc().directBuffer(Frames.OK.length).writeBytes(Frames.OK);
+    write(ok, to);
+  }
+
+  // A small datagram read into a buffer sized for the largest one is copied, so that a held message holds its own size.
+  private ByteBuf compact(ByteBuf content) {
+    int length = content.readableBytes();
+    if (length * 2L >= content.capacity()) {
+      return content;
+    }
+    ByteBuf copy = ctx.alloc().directBuffer(length).writeBytes(content);
+    content.release();
+    return copy;
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    for (Peer peer : readThisLoop) {
+      peer.readThisLoop = false;
+      peer.channel.readComplete();
+    }
+    readThisLoop.clear();
+    ctx.flush();
+    ctx.fireChannelReadComplete();
+  }
+
+  // ---- writing ---------------------------------------------------------------------------
+
+  boolean writable() {
+    return writable.getAsBoolean();
+  }
+
+  void resumeWhenWritable(DatagramPeerChannel peer) {
+    waitingToWrite.add(peer);
+  }
+
+  void send(ByteBuf datagram, InetSocketAddress to) {
+    write(datagram, to);
+  }
+
+  private void write(ByteBuf datagram, InetSocketAddress to) {
+    ctx.write(connected ? datagram : new DatagramPacket(datagram, to), ctx.voidPromise());
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  void amplificationRefused() {
+    counters.count(ANSWER_WITHHELD);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    while (writable() && !waitingToWrite.isEmpty()) {
+      DatagramPeerChannel next = waitingToWrite.iterator().next();
+      waitingToWrite.remove(next);
+      next.resumeWriting();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  // ---- peers leaving ---------------------------------------------------------------------
+
+  void forget(DatagramPeerChannel peer) {
+    Peer known = peers.get(peer.remote());
+    if (known != null && known.channel == peer) {
+      peers.remove(peer.remote());
+    }
+    waitingToWrite.remove(peer);
+    if (peers.isEmpty() && emptied != null) {
+      emptied.trySuccess(null);
+    }
+  }
+
+  /**
+   * Stops taking new peers and closes every peer with {@code close} (each sends what it has
+   * queued, then closes); the future completes when the last one closed.
+   */
+  public io.netty.util.concurrent.Future<Void> closePeers(java.util.function.Consumer<ChannelConnection> close) {
+    if (emptied == null) {
+      emptied = channel.eventLoop().newPromise();
+    }
+    if (peers.isEmpty()) {
+      emptied.trySuccess(null);
+    }
+    for (Peer peer : new ArrayList<>(peers.values())) {
+      if (peer.connection != null) {
+        close.accept(peer.connection);
+      } else {
+        peer.channel.close();
+      }
+    }
+    return emptied;
+  }
+
+  /** Closes every peer at once (what they queued is dropped). */
+  public void closePeersNow() {
+    for (Peer peer : new ArrayList<>(peers.values())) {
+      peer.channel.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closePeersNow();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (connected) {
+      // A dialled socket hears of an unreachable server (ICMP): its one peer closes, and its link dials again.
+      LOG.fine(() -> "UDP socket to " + channel.remoteAddress() + ": " + cause);
+      for (Peer peer : new ArrayList<>(peers.values())) {
+        peer.channel.pipeline().fireExceptionCaught(cause);
+      }
+      return;
+    }
+    LOG.fine(() -> "UDP socket on " + channel.localAddress() + ": " + cause);
+  }
+
+  /** The end of every peer's pipeline: nothing reaches it but what asockio's stages pass on to no one. */
+  @ChannelHandler.Sharable
+  static final class PeerEnd extends ChannelInboundHandlerAdapter {
+    static final PeerEnd INSTANCE = new PeerEnd();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // ConnectionStage handled it
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      ReferenceCountUtil.release(evt);
+    }
+  }
+}

@@ -49,7 +49,8 @@ public final class Pipelines {
     GuardLease lease = overLimit == null ? new GuardLease(guard, peer.addressKey(), origin.framed()) : GuardLease.NONE;
     ChannelConnection c = new ChannelConnection(node, origin, instance, pipeline.channel(), context, peer, lease, DialOutcome.NONE);
     allowHalfClosure(pipeline);
-    if (origin.idleTimeoutMs() > 0 && overLimit == null) {
+    // A UDP peer's silence is swept by its socket's handler (DatagramSocketHandler), without a handler per peer.
+    if (origin.idleTimeoutMs() > 0 && overLimit == null && !origin.datagram()) {
       pipeline.addBefore(before, IDLE_STAGE, new IdleStateHandler(0, 0, origin.idleTimeoutMs(), TimeUnit.MILLISECONDS));
     }
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());

@@ -54,7 +54,7 @@ public final class DatagramGateVerticle extends VerticleBase {
     return DatagramSockets.resolve(vertx, gate.host()).compose(address -> {
       channel = DatagramSockets.newSocket(vertx, address, reusePort, gate.maxDatagramSize());
       socket = new DatagramSocketHandler(channel, framed, gate.maxDatagramSize(), node.config().limits().maxKeywordLength(),
-          node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), DatagramSocketHandler.PEER_END,
+          gate.limits().idleTimeoutMs(), node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), DatagramSocketHandler.PEER_END,
               context, PeerFacts.of(peer.remote())));
       channel.pipeline().addLast("asockio-udp", socket);
       return DatagramSockets.register(VertxChannels.eventLoop(context), channel)

@@ -180,7 +180,7 @@ public final class LinkVerticle extends VerticleBase implements Link {
     DatagramSockets.resolve(vertx, config.host()).compose(address -> {
       DatagramChannel channel = DatagramSockets.newSocket(vertx, address, false, maxDatagramSize);
       DatagramSocketHandler socket = new DatagramSocketHandler(channel, framed, maxDatagramSize,
-          node.config().limits().maxKeywordLength(), node.counters(), null);
+          node.config().limits().maxKeywordLength(), 0, node.counters(), null);
       channel.pipeline().addLast("asockio-udp", socket);
       datagramSocket = channel;
       InetSocketAddress remote = new InetSocketAddress(address, config.port());

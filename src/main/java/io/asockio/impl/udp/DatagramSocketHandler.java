@@ -34,6 +34,11 @@ import java.util.logging.Logger;
  *                  ─► into A's pipeline; at the end of the socket's read loop each peer that read flushes once
  * </pre>
  *
+ * Idleness is swept here rather than by an {@code IdleStateHandler} per peer (which costs a
+ * promise and a listener per write): a datagram clears its peer's count of silent sweeps; a
+ * sweep every quarter of {@code idleTimeoutMs} counts, and a peer silent for the whole timeout
+ * gets Netty's {@code IdleStateEvent} (closed within a quarter more than the timeout).
+ *
  * Event loop only.
  */
 public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
@@ -57,6 +62,7 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
     ChannelConnection connection;
     byte[] keyword; // framed: its first datagram, to recognise a repeated handshake
     boolean readThisLoop;
+    int silentSweeps;
 
     Peer(DatagramPeerChannel channel) {
       this.channel = channel;
@@ -67,6 +73,7 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
   private final boolean framed;
   private final int maxDatagramSize;
   private final int maxKeywordLength;
+  private final long idleTimeoutMs;
   private final Counters counters;
   private final Admission admission; // null: a dialled socket, whose one peer is made by dial()
   private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
@@ -74,22 +81,28 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
   private final Set<DatagramPeerChannel> waitingToWrite = new LinkedHashSet<>();
   private final java.util.function.BooleanSupplier writable;
   private ChannelHandlerContext ctx;
+  private boolean reading; // inside the socket's read loop: its end flushes once for every peer
   private boolean connected;
   private Promise<Void> emptied;
 
+  /**
+   * @param idleTimeoutMs a peer that sent nothing for this long is told it is idle (0: never)
+   * @param admission     builds the pipeline of a new peer (a gate), or null (a dialled socket)
+   */
   public DatagramSocketHandler(DatagramChannel channel, boolean framed, int maxDatagramSize, int maxKeywordLength,
-                               Counters counters, Admission admission) {
-    this(channel, framed, maxDatagramSize, maxKeywordLength, counters, admission, channel::isWritable);
+                               long idleTimeoutMs, Counters counters, Admission admission) {
+    this(channel, framed, maxDatagramSize, maxKeywordLength, idleTimeoutMs, counters, admission, channel::isWritable);
   }
 
   // writable: whether the socket takes datagrams now (its own writability; tests stall it)
   DatagramSocketHandler(DatagramChannel channel, boolean framed, int maxDatagramSize, int maxKeywordLength,
-                        Counters counters, Admission admission, java.util.function.BooleanSupplier writable) {
+                        long idleTimeoutMs, Counters counters, Admission admission, java.util.function.BooleanSupplier writable) {
     this.writable = writable;
     this.channel = channel;
     this.framed = framed;
     this.maxDatagramSize = maxDatagramSize;
     this.maxKeywordLength = maxKeywordLength;
+    this.idleTimeoutMs = idleTimeoutMs;
     this.counters = counters;
     this.admission = admission;
   }
@@ -106,6 +119,23 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    if (idleTimeoutMs > 0) {
+      long period = Math.max(1, idleTimeoutMs / SWEEPS_PER_TIMEOUT);
+      io.netty.util.concurrent.ScheduledFuture<?> sweep = channel.eventLoop().scheduleAtFixedRate(this::sweepIdle, period,
+          period, java.util.concurrent.TimeUnit.MILLISECONDS);
+      channel.closeFuture().addListener(f -> sweep.cancel(false));
+    }
+  }
+
+  static final int SWEEPS_PER_TIMEOUT = 4;
+
+  private void sweepIdle() {
+    for (Peer peer : new ArrayList<>(peers.values())) {
+      if (++peer.silentSweeps >= SWEEPS_PER_TIMEOUT) {
+        peer.silentSweeps = Integer.MIN_VALUE; // told once; it closes
+        peer.channel.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
+      }
+    }
   }
 
   /**
@@ -145,6 +175,7 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
+    reading = true;
     DatagramPacket packet = (DatagramPacket) msg;
     ByteBuf content = packet.content();
     InetSocketAddress from = packet.sender();
@@ -178,6 +209,9 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
     if (!peer.readThisLoop) {
       peer.readThisLoop = true;
       readThisLoop.add(peer);
+    }
+    if (peer.silentSweeps > 0) {
+      peer.silentSweeps = 0;
     }
     peer.channel.deliver(compact(content));
   }
@@ -241,6 +275,7 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
       peer.channel.readComplete();
     }
     readThisLoop.clear();
+    reading = false;
     ctx.flush();
     ctx.fireChannelReadComplete();
   }
@@ -264,7 +299,9 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
   }
 
   void flush() {
-    ctx.flush();
+    if (!reading) {
+      ctx.flush();
+    }
   }
 
   void amplificationRefused() {

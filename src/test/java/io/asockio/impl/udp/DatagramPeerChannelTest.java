@@ -45,7 +45,7 @@ class DatagramPeerChannelTest {
     receiver = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     receiver.setSoTimeout(20_000);
     socket = new NioDatagramChannel();
-    handler = new DatagramSocketHandler(socket, true, 65_507, 1024, counters, null, socketTakes::get);
+    handler = new DatagramSocketHandler(socket, true, 65_507, 1024, 0, counters, null, socketTakes::get);
     socket.pipeline().addLast(handler);
     group.next().register(socket).sync();
     socket.bind(new InetSocketAddress("127.0.0.1", 0)).sync();

@@ -65,6 +65,8 @@ REFERENCE = ("http", 1024, 200)
 # UDP echo: (datagram size, peers, datagrams in flight per peer); each point alternates the systems UDP_ROUNDS times.
 UDP_POINTS = [(64, 8, 8), (1024, 8, 8), (8192, 8, 4)]
 UDP_ROUNDS = 3 if QUICK else 5
+# Process links (for the record): (message size, messages in flight) through a child `cat`.
+PROCESS_POINTS = [(1024, 64), (1 << 20, 4)]
 
 
 def log(*a):
@@ -247,7 +249,7 @@ def main():
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
     total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * len(framed_systems) if want("framed") else 0)
              + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0)
-             + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0))
+             + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0))
     progress = Progress(total)
 
     record = recorder(results, out_dir)
@@ -322,6 +324,15 @@ def main():
         finally:
             for s in udp.values():
                 s.stop()
+
+    # 2c. Process links: messages through a child process's stdin and stdout (cat echoes them), both cores.
+    if want("process"):
+        for size, window in PROCESS_POINTS:
+            cmd = ["java", "-Xmx1g", "-cp", CP, "bench.ProcessLinkBench", str(size), str(window), str(SECS), str(WARM)]
+            out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=SECS + WARM + 120).stdout
+            r = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
+            record(dict(r, scenario="process-link", system="asockio"))
+            progress.step("process link %dB x%d" % (size, window))
 
     # 3. Port sharing (both cores, no pinning): 1 instance, 2 instances, 2 processes with SO_REUSEPORT.
     if want("sharing"):

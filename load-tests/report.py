@@ -206,6 +206,14 @@ def write(results, out_dir):
                 " ".join(fmt(v) for v in a["values"]) if a else "-", " ".join(fmt(v) for v in n["values"]) if n else "-"))
         lines.append("")
 
+    process = [p for p in points if p["scenario"] == "process-link"]
+    if process:
+        lines += ["## Process link (a child `cat` echoing every frame over its stdin and stdout; both cores)", "",
+                  "| size | in flight | messages/s | MiB/s (one way) |", "|---|---|---|---|"]
+        lines += ["| %s | %d | %s | %s |" % (human(p["size"]), p["window"], fmt(p["messages_per_s"]), fmt(p["mib_per_s"]))
+                  for p in process]
+        lines.append("")
+
     sharing = [p for p in points if p["scenario"] == "port-sharing"]
     if sharing:
         lines += ["## Port sharing (framed echo, 1 KiB, 200 connections, both cores, no pinning)", "",

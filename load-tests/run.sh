@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
-# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,sharing,many,huge,bus] [--systems=...] [--metrics]
+# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,process,sharing,many,huge,bus] [--systems=...] [--metrics]
 #   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
 #   --recheck=results/<run>  only measure again the points of that run under 0.9x raw Netty
 #   --systems=asockio-plain,raw-netty  only these HTTP servers (a partial run, like --only,

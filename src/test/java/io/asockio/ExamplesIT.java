@@ -104,4 +104,16 @@ class ExamplesIT {
       assertTrue(output.contains("worker-1") && output.contains("worker-2"), "work was fanned out to both: " + output);
     }
   }
+
+  @Test
+  void workersRunAsChildProcessesAndStopWithTheNode() throws Exception {
+    try (ChildJvm example = ChildJvm.startExample("ProcessWorkers.java")) {
+      example.awaitLine("all 5 commands done", START);
+      example.awaitLine("workers stopped", Duration.ofSeconds(30));
+      assertEquals(0, example.awaitExit(Duration.ofSeconds(30)), example.output());
+      String output = example.output();
+      assertTrue(output.contains("result 3 42 (by worker-1)") && output.contains("result 2 HELLO (by worker-2)"), output);
+      assertTrue(output.contains("link worker-1 stderr: worker worker-1 ready"), "the child's stderr is logged: " + output);
+    }
+  }
 }

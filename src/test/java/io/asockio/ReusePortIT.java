@@ -22,7 +22,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Two processes share one TCP port with SO_REUSEPORT (native epoll) and both serve clients. */
+/** Two processes share one TCP port, or one UDP port, with SO_REUSEPORT (native epoll) and both serve clients. */
 class ReusePortIT {
 
   @Test
@@ -61,6 +61,46 @@ class ReusePortIT {
       } finally {
         for (FrameClient c : open) {
           c.close();
+        }
+      }
+      assertTrue(servedHere > 0 && servedHere < total,
+          "both processes served: " + servedHere + " here, " + (total - servedHere) + " in the other JVM");
+    }
+  }
+
+  @Test
+  void twoJvmsShareAUdpPortAndBothServeTheirPeers() throws Exception {
+    int port;
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+      port = probe.getLocalPort();
+    }
+    GateConfig gate = GateConfig.udp("udp", "127.0.0.1", port).withReusePort(true).withProcessor(EchoProcessor.class.getName());
+    Path work = Files.createTempDirectory(Path.of("/tmp"), "rpu");
+    Path conf = work.resolve("reuse-udp.json");
+    Files.writeString(conf, new JsonObject().put("gates", new io.vertx.core.json.JsonArray().add(gate.toJson())).encode());
+
+    try (ChildJvm other = ChildJvm.startJar(work, Map.of(), conf.toString()); NodeFixture fixture = new NodeFixture()) {
+      other.awaitLine("asockio: ready \\(epoll\\)", Duration.ofSeconds(60));
+      Asockio here = fixture.start(AsockioConfig.of(gate));
+      int servedHere = 0;
+      int total = 0;
+      List<io.asockio.testing.UdpPeer> open = new ArrayList<>();
+      try {
+        // The kernel picks a socket by a hash of the source address and port: both processes get peers soon.
+        while (total < 400 && (servedHere == 0 || servedHere == total)) {
+          String name = "u" + total;
+          io.asockio.testing.UdpPeer peer = io.asockio.testing.UdpPeer.named("127.0.0.1", port, name);
+          open.add(peer);
+          peer.send("ping " + name);
+          assertEquals("ping " + name, peer.receiveText(), "every peer is served, whichever process its datagrams reach");
+          total++;
+          if (here.client(name) != null) {
+            servedHere++;
+          }
+        }
+      } finally {
+        for (io.asockio.testing.UdpPeer peer : open) {
+          peer.close();
         }
       }
       assertTrue(servedHere > 0 && servedHere < total,

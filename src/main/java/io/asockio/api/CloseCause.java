@@ -24,6 +24,8 @@ public enum CloseCause {
   TAKEN_OVER("taken over"),
   /** The client was removed ({@code removeClient}). */
   CLIENT_REMOVED("client removed"),
+  /** A process link's child exited (the detail names its exit code). */
+  PROCESS_EXITED("process exited"),
   /** Its link was closed ({@code unlink}, node stop). */
   LINK_CLOSED("link closed"),
   /** The node is stopping. */

@@ -4,10 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where a gate listens or a link dials: a TCP host and port (IPv4 or IPv6, optionally with
- * TLS), a UDP host and port, or a Unix socket path. In JSON its keys sit flat in the gate's or
- * link's object.
+ * TLS), a UDP host and port, a Unix socket path, or (links only) a child process, whose
+ * command is the link's. In JSON its keys sit flat in the gate's or link's object.
  *
- * @param transport       TCP, UDP or UNIX
+ * @param transport       TCP, UDP, UNIX or PROCESS
  * @param host            TCP or UDP host (a bind address for gates)
  * @param port            TCP or UDP port (0 on a gate: an ephemeral one)
  * @param path            Unix socket path
@@ -37,8 +37,8 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
 
   static final Section<Endpoint> SECTION = new Section<Endpoint>()
       .add(TRANSPORT, Endpoint::transport)
-      .add(HOST, e -> e.transport != GateConfig.Transport.UNIX ? e.host : null)
-      .add(PORT, e -> e.transport != GateConfig.Transport.UNIX ? e.port : null)
+      .add(HOST, e -> e.isInet() ? e.host : null)
+      .add(PORT, e -> e.isInet() ? e.port : null)
       .add(PATH, Endpoint::path)
       .add(TLS, e -> e.tls == null ? null : e.tls.toJson())
       .add(MAX_DATAGRAM, e -> e.transport == GateConfig.Transport.UDP ? e.maxDatagramSize : null);
@@ -70,12 +70,22 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
     return new Endpoint(transport, host, port, path, tls, bytes);
   }
 
+  /** A link's child process (its command is in the link's config). */
+  public static Endpoint process() {
+    return new Endpoint(GateConfig.Transport.PROCESS, null, 0, null, null, 0);
+  }
+
+  /** Whether it is an IP host and port (TCP or UDP). */
+  public boolean isInet() {
+    return transport == GateConfig.Transport.TCP || transport == GateConfig.Transport.UDP;
+  }
+
   /** Whether it carries datagrams (one message each) rather than a byte stream. */
   public boolean isDatagram() {
     return transport == GateConfig.Transport.UDP;
   }
 
-  /** {@code tcp}, {@code tls}, {@code udp} or {@code unix}, as access rules name it. */
+  /** {@code tcp}, {@code tls}, {@code udp}, {@code unix} or {@code process}, as access rules and client records name it. */
   public String transportName() {
     return tls != null ? "tls" : transport.name().toLowerCase();
   }
@@ -83,7 +93,10 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
   /** Human form, e.g. {@code tcp 127.0.0.1:25000}, {@code tls [::1]:25443}, {@code udp 127.0.0.1:25001}, {@code unix run/asockio.sock}. */
   @Override
   public String toString() {
-    return transport != GateConfig.Transport.UNIX
+    if (transport == GateConfig.Transport.PROCESS) {
+      return "process";
+    }
+    return isInet()
         ? transportName() + " " + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
         : "unix " + path;
   }
@@ -97,6 +110,17 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
     GateConfig.Transport transport = f.read(TRANSPORT);
     if (transport != GateConfig.Transport.UDP && f.has(MAX_DATAGRAM)) {
       throw new ConfigException(f.key(MAX_DATAGRAM), "only for transport udp");
+    }
+    if (transport == GateConfig.Transport.PROCESS) {
+      if (server) {
+        throw new ConfigException(f.key(TRANSPORT), "a gate listens on tcp, udp or unix; process is for links");
+      }
+      for (Key<?> other : java.util.List.of(TLS, HOST, PORT, PATH)) {
+        if (f.has(other)) {
+          throw new ConfigException(f.key(other), "not for transport process (its command is in \"command\")");
+        }
+      }
+      return process();
     }
     if (transport != GateConfig.Transport.UNIX) {
       if (f.has(PATH)) {

@@ -21,8 +21,8 @@ import io.vertx.core.json.JsonObject;
 public record GateConfig(String name, Endpoint endpoint, Mode mode, int instances, boolean reusePort, String processor,
                          GateLimits limits, String deliverTo) {
 
-  /** Transport of a gate or a link. */
-  public enum Transport { TCP, UDP, UNIX }
+  /** Transport of a gate or a link ({@code PROCESS}: a link's child process, over its stdin and stdout). */
+  public enum Transport { TCP, UDP, UNIX, PROCESS }
 
   /** Whether a gate (or a link) frames messages. */
   public enum Mode { FRAMED, RAW }

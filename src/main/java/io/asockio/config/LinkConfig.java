@@ -8,15 +8,18 @@ import io.vertx.core.json.JsonObject;
  * under {@code name}.
  *
  * @param name                 name of the link in this node's client set
- * @param endpoint             where to dial (TCP host and port, optionally TLS, or a Unix socket path)
- * @param keyword              what we introduce ourselves as (framed links); defaults to {@code name}
+ * @param endpoint             where to dial (TCP host and port, optionally TLS, a UDP host and port, a Unix
+ *                             socket path), or {@code process}: a child process over its stdin and stdout
+ * @param keyword              what we introduce ourselves as (framed links); defaults to {@code name}; a
+ *                             process link has no handshake (the parent named its child)
  * @param mode                 {@code framed} (keyword, wait for OK) or {@code raw} (no handshake)
  * @param reconnect            backoff after a failure or a loss; {@code enabled: false} dials once
  * @param offlineQueueMessages messages kept while disconnected and sent on (re)connect; 0 refuses them
  * @param processor            class name of an {@code InlineProcessor} serving the link, or null
+ * @param process              the command of a process link; null on other transports
  */
 public record LinkConfig(String name, Endpoint endpoint, String keyword, GateConfig.Mode mode, Reconnect reconnect,
-                         int offlineQueueMessages, String processor) {
+                         int offlineQueueMessages, String processor, ProcessCommand process) {
 
   public static final int DEFAULT_OFFLINE_QUEUE_MESSAGES = 1000;
 
@@ -94,6 +97,9 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
   static final Key<Integer> OFFLINE_QUEUE_MESSAGES = Key.integer("offlineQueueMessages", DEFAULT_OFFLINE_QUEUE_MESSAGES, 0,
       Limits.MAX_COUNT);
   static final Key<String> PROCESSOR = Key.optionalName("processor");
+  static final Key<java.util.List<String>> COMMAND = Key.strings("command");
+  static final Key<Object> ENV = Key.custom("env");
+  static final Key<String> CWD = Key.string("cwd", null);
 
   static final Section<LinkConfig> SECTION = new Section<LinkConfig>()
       .add(NAME, LinkConfig::name)
@@ -102,24 +108,36 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
       .add(MODE, LinkConfig::mode)
       .add(RECONNECT, l -> Reconnect.SECTION.toJson(l.reconnect))
       .add(OFFLINE_QUEUE_MESSAGES, LinkConfig::offlineQueueMessages)
-      .add(PROCESSOR, LinkConfig::processor);
+      .add(PROCESSOR, LinkConfig::processor)
+      .add(COMMAND, l -> l.process == null ? null : l.process.command())
+      .add(ENV, l -> ProcessCommand.envJson(l.process))
+      .add(CWD, l -> l.process == null ? null : l.process.cwd());
 
   /** A framed TCP link with default reconnection. */
   public static LinkConfig tcp(String name, String host, int port) {
     return new LinkConfig(name, Endpoint.tcp(host, port), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,
-        DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+        DEFAULT_OFFLINE_QUEUE_MESSAGES, null, null);
   }
 
   /** A framed UDP link with default reconnection (one datagram per message; see PROTOCOL.md §8). */
   public static LinkConfig udp(String name, String host, int port) {
     return new LinkConfig(name, Endpoint.udp(host, port), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,
-        DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+        DEFAULT_OFFLINE_QUEUE_MESSAGES, null, null);
+  }
+
+  /**
+   * A framed link to a child process running {@code command}, over its stdin and stdout, with
+   * default reconnection (the child is started again after it exits).
+   */
+  public static LinkConfig process(String name, ProcessCommand command) {
+    return new LinkConfig(name, Endpoint.process(), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,
+        DEFAULT_OFFLINE_QUEUE_MESSAGES, null, command);
   }
 
   /** A framed Unix-socket link with default reconnection. */
   public static LinkConfig unix(String name, String path) {
     return new LinkConfig(name, Endpoint.unix(path), name, GateConfig.Mode.FRAMED, Reconnect.DEFAULTS,
-        DEFAULT_OFFLINE_QUEUE_MESSAGES, null);
+        DEFAULT_OFFLINE_QUEUE_MESSAGES, null, null);
   }
 
   public GateConfig.Transport transport() {
@@ -143,32 +161,32 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
   }
 
   public LinkConfig withKeyword(String newKeyword) {
-    return new LinkConfig(name, endpoint, newKeyword, mode, reconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, endpoint, newKeyword, mode, reconnect, offlineQueueMessages, processor, process);
   }
 
   public LinkConfig withMode(GateConfig.Mode newMode) {
-    return new LinkConfig(name, endpoint, keyword, newMode, reconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, endpoint, keyword, newMode, reconnect, offlineQueueMessages, processor, process);
   }
 
   public LinkConfig withReconnect(Reconnect newReconnect) {
-    return new LinkConfig(name, endpoint, keyword, mode, newReconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, endpoint, keyword, mode, newReconnect, offlineQueueMessages, processor, process);
   }
 
   public LinkConfig withOfflineQueueMessages(int messages) {
-    return new LinkConfig(name, endpoint, keyword, mode, reconnect, messages, processor);
+    return new LinkConfig(name, endpoint, keyword, mode, reconnect, messages, processor, process);
   }
 
   public LinkConfig withProcessor(String className) {
-    return new LinkConfig(name, endpoint, keyword, mode, reconnect, offlineQueueMessages, className);
+    return new LinkConfig(name, endpoint, keyword, mode, reconnect, offlineQueueMessages, className, process);
   }
 
   public LinkConfig withTls(TlsConfig newTls) {
-    return new LinkConfig(name, endpoint.withTls(newTls), keyword, mode, reconnect, offlineQueueMessages, processor);
+    return new LinkConfig(name, endpoint.withTls(newTls), keyword, mode, reconnect, offlineQueueMessages, processor, process);
   }
 
-  /** Human form of the target, e.g. {@code tcp 127.0.0.1:25000}. */
+  /** Human form of the target, e.g. {@code tcp 127.0.0.1:25000}, {@code process [python3, worker.py]}. */
   public String target() {
-    return endpoint.toString();
+    return process == null ? endpoint.toString() : "process " + process.command();
   }
 
   static LinkConfig fromJson(JsonObject json, String path) {
@@ -181,9 +199,24 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
     } else if (keyword.isEmpty()) {
       throw new ConfigException(f.key(KEYWORD), "an empty keyword is not a name");
     }
+    ProcessCommand process = null;
+    if (endpoint.transport() == GateConfig.Transport.PROCESS) {
+      java.util.List<String> command = f.read(COMMAND);
+      if (command == null || command.isEmpty()) {
+        throw new ConfigException(f.key(COMMAND), "required for transport process: the program and its arguments, "
+            + "e.g. [\"python3\", \"worker.py\"]");
+      }
+      process = new ProcessCommand(command, ProcessCommand.env(f.read(ENV), f.key(ENV)), f.read(CWD));
+    } else {
+      for (Key<?> processOnly : java.util.List.of(COMMAND, ENV, CWD)) {
+        if (f.has(processOnly)) {
+          throw new ConfigException(f.key(processOnly), "only for transport process");
+        }
+      }
+    }
     return new LinkConfig(name, endpoint, keyword, f.read(MODE),
         f.has(RECONNECT) ? Reconnect.fromJson(f.read(RECONNECT), f.key(RECONNECT)) : Reconnect.DEFAULTS,
-        f.read(OFFLINE_QUEUE_MESSAGES), f.read(PROCESSOR));
+        f.read(OFFLINE_QUEUE_MESSAGES), f.read(PROCESSOR), process);
   }
 
   public JsonObject toJson() {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,6 +73,37 @@ class ConfigTest {
         .put("name", "u").put("transport", "udp"))));
     assertKeyError("gates[0].path", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
         .put("name", "u").put("transport", "udp").put("port", 1).put("path", "x.sock"))));
+  }
+
+  @Test
+  void processLinksNameTheirCommand() {
+    JsonObject json = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()
+        .put("name", "worker").put("transport", "process").put("command", new JsonArray().add("python3").add("worker.py"))
+        .put("env", new JsonObject().put("PYTHONUNBUFFERED", "1")).put("cwd", "/tmp").put("mode", "raw")));
+    AsockioConfig config = AsockioConfig.fromJson(json);
+    LinkConfig link = config.links().get(0);
+    assertEquals(GateConfig.Transport.PROCESS, link.transport());
+    assertEquals(List.of("python3", "worker.py"), link.process().command());
+    assertEquals(Map.of("PYTHONUNBUFFERED", "1"), link.process().env());
+    assertEquals("/tmp", link.process().cwd());
+    assertEquals("process [python3, worker.py]", link.target());
+    assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+
+    JsonObject noCommand = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()
+        .put("name", "w").put("transport", "process")));
+    assertKeyError("links[0].command", noCommand);
+    JsonObject badEnv = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()
+        .put("name", "w").put("transport", "process").put("command", new JsonArray().add("cat")).put("env", new JsonObject().put("A", 1))));
+    assertKeyError("links[0].env.A", badEnv);
+    JsonObject commandOnTcp = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()
+        .put("name", "w").put("port", 1).put("command", new JsonArray().add("cat"))));
+    assertKeyError("links[0].command", commandOnTcp);
+    JsonObject portOnProcess = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()
+        .put("name", "w").put("transport", "process").put("command", new JsonArray().add("cat")).put("port", 1)));
+    assertKeyError("links[0].port", portOnProcess);
+    JsonObject processGate = new JsonObject().put("gates", new JsonArray().add(new JsonObject().put("name", "g")
+        .put("transport", "process")));
+    assertKeyError("gates[0].transport", processGate);
   }
 
   @Test

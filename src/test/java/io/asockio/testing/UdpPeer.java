@@ -19,6 +19,7 @@ public final class UdpPeer implements AutoCloseable {
 
   private final DatagramChannel channel;
   private final java.net.DatagramSocket socket;
+  private int repeatedOks; // answers to keywords sent again that may still arrive (dropped, as a link does)
 
   public UdpPeer(String host, int port) throws IOException {
     boolean v6 = host.contains(":");
@@ -39,14 +40,21 @@ public final class UdpPeer implements AutoCloseable {
     return peer;
   }
 
-  /** Sends {@code keyword} every 200 ms until an answer comes (at most 20 s); returns the answer. */
+  /**
+   * Sends {@code keyword} every 200 ms until an answer comes (at most 20 s); returns the answer.
+   * The server answers every copy: later {@code OK}s are dropped by {@link #receive} (PROTOCOL.md §7).
+   */
   public String handshake(String keyword) throws IOException {
     long deadline = System.nanoTime() + Await.DEFAULT.toNanos();
+    int sent = 0;
     while (System.nanoTime() < deadline) {
       send(keyword);
+      sent++;
       byte[] answer = receive(Duration.ofMillis(200));
       if (answer != null) {
-        return new String(answer, StandardCharsets.UTF_8);
+        String text = new String(answer, StandardCharsets.UTF_8);
+        repeatedOks = "OK".equals(text) ? sent - 1 : 0;
+        return text;
       }
     }
     throw new AssertionError("no answer to keyword " + keyword);
@@ -60,18 +68,27 @@ public final class UdpPeer implements AutoCloseable {
     channel.write(ByteBuffer.wrap(datagram));
   }
 
-  /** The next datagram, or null when none came within {@code timeout}. */
+  /** The next datagram (answers to repeated keywords skipped), or null when none came within {@code timeout}. */
   public byte[] receive(Duration timeout) throws IOException {
     socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
     byte[] buffer = new byte[70_000];
     java.net.DatagramPacket packet = new java.net.DatagramPacket(buffer, buffer.length);
-    try {
-      socket.receive(packet);
-    } catch (SocketTimeoutException none) {
-      return null;
+    while (true) {
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException none) {
+        return null;
+      }
+      byte[] datagram = Arrays.copyOf(buffer, packet.getLength());
+      if (repeatedOks > 0 && Arrays.equals(datagram, OK)) {
+        repeatedOks--;
+        continue;
+      }
+      return datagram;
     }
-    return Arrays.copyOf(buffer, packet.getLength());
   }
+
+  private static final byte[] OK = {'O', 'K'};
 
   /** The next datagram as text; fails when none came within the default wait. */
   public String receiveText() throws IOException {

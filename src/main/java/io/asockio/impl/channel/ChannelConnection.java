@@ -427,7 +427,12 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     closeGracefully(CloseReason.of(CloseCause.MESSAGE_TOO_LONG));
   }
 
-  /** Nothing went in or out for {@code idleTimeoutMs}. */
+  /** The channel knows why its peer is gone (a child process exited): nothing more goes out. */
+  void peerEnded(CloseReason reason) {
+    closeNow(reason);
+  }
+
+    /** Nothing went in or out for {@code idleTimeoutMs}. */
   void onIdle() {
     LOG.fine(() -> "closing " + describe() + ": idle");
     closeGracefully(CloseReason.of(CloseCause.IDLE));

@@ -48,6 +48,10 @@ final class ConnectionStage extends ChannelInboundHandlerAdapter {
       connection.onIdle();
       return;
     }
+    if (evt instanceof PeerEnded) {
+      connection.peerEnded(((PeerEnded) evt).reason());
+      return;
+    }
     if (evt instanceof ChannelInputShutdownEvent) {
       connection.onInputShutdown(); // the channel allows half-closure: closing is ours to decide
       return;

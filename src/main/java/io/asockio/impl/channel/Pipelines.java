@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  *  accepted, raw:    [idle] OutboundQueue                                   ConnectionStage | Vert.x
  *  dialled, framed:         OutboundQueue FrameDecoderStage ClientHandshake ConnectionStage | Vert.x
  *  dialled, raw:            OutboundQueue                                   ConnectionStage | Vert.x
+ *  child process, framed:   OutboundQueue FrameDecoderStage                 ConnectionStage | ChannelEnd
  * </pre>
  *
  * A UDP peer's pipeline (on its {@code DatagramPeerChannel}) has {@link DatagramStage} where a
- * byte stream has {@link FrameDecoderStage}, and its end instead of Vert.x's handler.
+ * byte stream has {@link FrameDecoderStage}; it and a child process's {@code ProcessChannel} end
+ * in {@link ChannelEnd} instead of Vert.x's handler.
  */
 public final class Pipelines {
 
@@ -77,20 +79,24 @@ public final class Pipelines {
 
   /**
    * A dialled connection (client role): it sends {@code keyword} (framed links) and waits
-   * for the answer, then takes its link's name.
+   * for the answer, then takes its link's name. With no keyword (a child process, which its
+   * parent named) a framed connection opens at once.
    */
   public static ChannelConnection dial(NodeContext node, ConnectionOrigin origin, ChannelPipeline pipeline, String before,
                                        Context context, PeerFacts peer, byte[] keyword, DialOutcome outcome) {
     ChannelConnection c = new ChannelConnection(node, origin, 0, pipeline.channel(), context, peer, GuardLease.NONE, outcome);
     allowHalfClosure(pipeline);
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());
+    boolean handshake = origin.framed() && keyword != null;
     if (origin.framed()) {
       addMessageStage(node, origin, pipeline, before, c);
+    }
+    if (handshake) {
       pipeline.addBefore(before, ClientHandshake.NAME, new ClientHandshake(c, keyword, node.config().limits().handshakeTimeoutMs(),
           origin.datagram()));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
-    if (!origin.framed()) {
+    if (!handshake) {
       c.bindDialled();
     }
     return c;

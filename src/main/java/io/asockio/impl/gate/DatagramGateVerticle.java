@@ -4,6 +4,7 @@ import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
 import io.asockio.config.GateConfig;
 import io.asockio.impl.channel.PeerFacts;
+import io.asockio.impl.channel.ChannelEnd;
 import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.udp.DatagramSocketHandler;
@@ -54,7 +55,7 @@ public final class DatagramGateVerticle extends VerticleBase {
     return DatagramSockets.resolve(vertx, gate.host()).compose(address -> {
       channel = DatagramSockets.newSocket(vertx, address, reusePort, gate.maxDatagramSize());
       socket = new DatagramSocketHandler(channel, framed, gate.maxDatagramSize(), node.config().limits().maxKeywordLength(),
-          gate.limits().idleTimeoutMs(), node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), DatagramSocketHandler.PEER_END,
+          gate.limits().idleTimeoutMs(), node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), ChannelEnd.NAME,
               context, PeerFacts.of(peer.remote())));
       channel.pipeline().addLast("asockio-udp", socket);
       return DatagramSockets.register(VertxChannels.eventLoop(context), channel)

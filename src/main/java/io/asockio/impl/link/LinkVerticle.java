@@ -10,12 +10,15 @@ import io.asockio.config.LinkConfig;
 import io.asockio.impl.channel.ChannelConnection;
 import io.asockio.impl.channel.ConnectionOrigin;
 import io.asockio.impl.channel.DialOutcome;
+import io.asockio.impl.channel.ChannelEnd;
 import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.gate.TlsOptions;
 import io.asockio.impl.vertx.VertxChannels;
+import io.asockio.config.ProcessCommand;
+import io.asockio.impl.process.ProcessChannel;
 import io.asockio.impl.udp.DatagramPeerChannel;
 import io.asockio.impl.udp.DatagramSocketHandler;
 import io.asockio.impl.udp.DatagramSockets;
@@ -50,6 +53,7 @@ public final class LinkVerticle extends VerticleBase implements Link {
   private final Promise<Void> firstOutcome = Promise.promise();
   private NetClient client; // a field: an unreferenced NetClient may be collected with its connections
   private DatagramChannel datagramSocket; // a UDP link's current socket
+  private volatile ProcessChannel child; // a process link's current child
   private volatile Status status = Status.CONNECTING;
   private volatile String lastFailure;
   private volatile ChannelConnection connection;
@@ -124,6 +128,18 @@ public final class LinkVerticle extends VerticleBase implements Link {
     }
     firstOutcome.tryFail(closed(null));
     nextOpen.tryFail(closed(null));
+    ProcessChannel running = child;
+    if (running != null) {
+      if (c == null) {
+        running.close();
+      }
+      // Its close ends the child (EOF, SIGTERM, SIGKILL after the grace time): the stop waits for the exit.
+      // A child that does not read could hold the graceful close forever: past the grace time it is cut.
+      vertx.setTimer(node.config().limits().shutdownGraceMs(), id -> running.close());
+      Promise<Void> exited = Promise.promise();
+      running.exited().whenComplete((p, e) -> exited.complete());
+      return exited.future();
+    }
     DatagramChannel udp = datagramSocket;
     if (udp != null) {
       if (c == null) {
@@ -150,6 +166,10 @@ public final class LinkVerticle extends VerticleBase implements Link {
     status = Status.CONNECTING;
     if (config.transport() == GateConfig.Transport.UDP) {
       dialDatagram();
+      return;
+    }
+    if (config.transport() == GateConfig.Transport.PROCESS) {
+      startProcess();
       return;
     }
     SocketAddress address = config.transport() == GateConfig.Transport.UNIX
@@ -195,13 +215,52 @@ public final class LinkVerticle extends VerticleBase implements Link {
               DatagramPeerChannel peer = socket.dial(remote);
               peer.closeFuture().addListener(f -> channel.close());
               socket.served(peer, Pipelines.dial(node, ConnectionOrigin.link(config), peer.pipeline(),
-                  DatagramSocketHandler.PEER_END, context, PeerFacts.of(remote), keywordBytes(), outcome()));
+                  ChannelEnd.NAME, context, PeerFacts.of(remote), keywordBytes(), outcome()));
             });
             return v;
           })
           .onFailure(err -> channel.close());
     }).onFailure(err -> context.runOnContext(v -> failed(LinkException.Kind.UNREACHABLE,
         "cannot connect to " + config.target() + ": " + err.getMessage())));
+  }
+
+  /**
+   * A process link: the child starts on a worker thread (fork and exec block), then its
+   * channel opens at once under the link's name, without a handshake.
+   */
+  private void startProcess() {
+    ProcessCommand command = config.process();
+    vertx.executeBlocking(() -> {
+      ProcessBuilder builder = new ProcessBuilder(command.command());
+      builder.environment().putAll(command.env());
+      if (command.cwd() != null) {
+        builder.directory(new java.io.File(command.cwd()));
+      }
+      return builder.start();
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        failed(LinkException.Kind.UNREACHABLE, "cannot start " + config.target() + ": " + ar.cause().getMessage());
+        return;
+      }
+      ProcessChannel channel = new ProcessChannel(ar.result(), config.name(), node.config().limits().shutdownGraceMs());
+      child = channel;
+      channel.closeFuture().addListener(f -> {
+        if (child == channel) {
+          child = null;
+        }
+      });
+      VertxChannels.eventLoop(context).register(channel).addListener(registered -> context.runOnContext(v -> {
+        if (!registered.isSuccess() || status == Status.CLOSED) {
+          channel.close();
+          return;
+        }
+        channel.pipeline().addLast(ChannelEnd.NAME, ChannelEnd.INSTANCE);
+        LOG.info(() -> "link " + config.name() + " started process " + channel.pid() + " " + command.command());
+        Pipelines.dial(node, ConnectionOrigin.link(config), channel.pipeline(), ChannelEnd.NAME, context,
+            PeerFacts.of("process " + channel.pid()), null, outcome());
+        channel.start();
+      }));
+    });
   }
 
   private byte[] keywordBytes() {

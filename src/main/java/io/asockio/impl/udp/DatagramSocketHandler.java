@@ -2,10 +2,10 @@ package io.asockio.impl.udp;
 
 import io.asockio.codec.Frames;
 import io.asockio.impl.channel.ChannelConnection;
+import io.asockio.impl.channel.ChannelEnd;
 import io.asockio.impl.core.Counters;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramChannel;
@@ -44,8 +44,6 @@ import java.util.logging.Logger;
 public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger LOG = Logger.getLogger(DatagramSocketHandler.class.getName());
-  /** Name of the handler that ends every peer's pipeline (asockio's stages go in front of it). */
-  public static final String PEER_END = "asockio-peer-end";
 
   static final String TOO_LARGE = "udp.datagram too large";
   static final String DROPPED_PAUSED = "udp.dropped while paused";
@@ -161,7 +159,7 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
     if (!registered.isSuccess()) {
       throw new IllegalStateException("cannot register a UDP peer channel", registered.cause());
     }
-    peerChannel.pipeline().addLast(PEER_END, PeerEnd.INSTANCE);
+    peerChannel.pipeline().addLast(ChannelEnd.NAME, ChannelEnd.INSTANCE);
     Peer peer = new Peer(peerChannel);
     peers.put(remote, peer);
     return peer;
@@ -376,26 +374,5 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     LOG.fine(() -> "UDP socket on " + channel.localAddress() + ": " + cause);
-  }
-
-  /** The end of every peer's pipeline: nothing reaches it but what asockio's stages pass on to no one. */
-  @ChannelHandler.Sharable
-  static final class PeerEnd extends ChannelInboundHandlerAdapter {
-    static final PeerEnd INSTANCE = new PeerEnd();
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ReferenceCountUtil.release(msg);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      // ConnectionStage handled it
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      ReferenceCountUtil.release(evt);
-    }
   }
 }

@@ -1,0 +1,36 @@
+package io.asockio.impl.channel;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The end of the pipeline of a channel asockio made itself (a UDP peer, a child process),
+ * where a socket's pipeline has Vert.x's handler: asockio's stages go in front of it, and
+ * nothing that reaches it is left unreleased.
+ */
+@ChannelHandler.Sharable
+public final class ChannelEnd extends ChannelInboundHandlerAdapter {
+
+  public static final String NAME = "asockio-end";
+  public static final ChannelEnd INSTANCE = new ChannelEnd();
+
+  private ChannelEnd() {
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // the connection stage in front of it handled it
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    ReferenceCountUtil.release(evt);
+  }
+}

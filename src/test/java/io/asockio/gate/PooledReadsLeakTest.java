@@ -108,6 +108,30 @@ class PooledReadsLeakTest {
     }
   }
 
+  /** UDP: datagrams echoed from the memory they came in, lists cut into datagrams, peers forgotten when idle. */
+  @Test
+  void udpEchoesListsAndIdlePeersReturnEveryBuffer() throws Exception {
+    try (NodeFixture f = fixture) {
+      GateConfig udp = GateConfig.udp("udp", HOST, 0).withProcessor(EchoProcessor.class.getName());
+      Asockio node = f.start(AsockioConfig.of(udp.withLimits(udp.limits().withIdleTimeoutMs(400))));
+      Random random = new Random(11);
+      try (io.asockio.testing.UdpPeer peer = io.asockio.testing.UdpPeer.named(HOST, node.port("udp"), "leak-udp")) {
+        for (int i = 0; i < 300; i++) {
+          byte[] payload = new byte[1 + random.nextInt(i % 10 == 0 ? 60_000 : 2000)];
+          random.nextBytes(payload);
+          peer.send(payload);
+          assertArrayEquals(payload, peer.receive(Await.DEFAULT), "echo of datagram " + i);
+        }
+        long id = node.client("leak-udp").id();
+        node.send(id, List.of(Buffer.buffer("a"), Buffer.buffer(new byte[3000]), Buffer.buffer("c"))).await();
+        assertEquals(1, peer.receive(Await.DEFAULT).length);
+        assertEquals(3000, peer.receive(Await.DEFAULT).length);
+        assertEquals(1, peer.receive(Await.DEFAULT).length);
+        Await.until("the silent peer forgotten", () -> node.client("leak-udp") == null);
+      }
+    }
+  }
+
   /** A processor that keeps what it receives gets copies that outlive the reads. */
   public static final class Keeper extends InlineProcessor {
     static final List<Buffer> KEPT = new CopyOnWriteArrayList<>();

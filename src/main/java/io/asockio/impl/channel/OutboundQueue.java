@@ -164,6 +164,10 @@ final class OutboundQueue extends ChannelDuplexHandler {
     int length = view.readableBytes();
     messagesOut++;
     bytesOut += length;
+    if (datagram && backlog.isEmpty()) {
+      write(new DatagramMessage(owner.ownedBytes(payload))); // one datagram, from the memory it is in
+      return;
+    }
     if (length <= FrameEncoder.COPY_THRESHOLD) {
       // Small: one copy next to the header costs less than taking a reference to the payload.
       ByteBuf copy = ctx.alloc().directBuffer((headers() ? Frames.HEADER_SIZE : 0) + length);
@@ -281,7 +285,11 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   /** Writes {@code bytes} (a reference of our own: Netty releases it) ahead of the backlog. */
   void write(ByteBuf bytes) {
-    ctx.write(bytes, ctx.voidPromise());
+    write((Object) bytes);
+  }
+
+  private void write(Object message) {
+    ctx.write(message, ctx.voidPromise());
     writeSeq++;
     unflushed = true;
     if (!reading && batchDepth == 0) {

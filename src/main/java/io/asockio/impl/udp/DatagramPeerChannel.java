@@ -1,6 +1,7 @@
 package io.asockio.impl.udp;
 
 import io.asockio.codec.Frames;
+import io.asockio.impl.channel.DatagramMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -23,9 +24,10 @@ import java.net.SocketAddress;
  * {@link DatagramSocketHandler} pushes the peer's datagrams into its pipeline, and what the
  * pipeline writes goes out as datagrams on that socket.
  *
- * <p>The pipeline writes messages with their 8-byte headers (the outbound queue keeps them
- * for datagram channels); {@link #doWrite} cuts the byte stream at the headers and sends each
- * payload as one datagram, without its header:
+ * <p>A single send arrives as a {@link DatagramMessage} and goes out as it is. Everything
+ * else (lists, lazy senders' batches, handshake answers) the pipeline writes with 8-byte
+ * headers (the outbound queue keeps them for datagram channels); {@link #doWrite} cuts that
+ * byte stream at the headers and sends each payload as one datagram, without its header:
  *
  * <pre>
  *   written:  [len 8 LE][payload][len 8 LE][payload]...   (any split across buffers)
@@ -82,7 +84,10 @@ public final class DatagramPeerChannel extends AbstractChannel {
         socket.resumeWhenWritable(this);
         break;
       }
-      if (msg instanceof ByteBuf) {
+      if (msg instanceof DatagramMessage) {
+        emit(((DatagramMessage) msg).content().retain()); // a whole message, written without a header
+        in.remove();
+      } else if (msg instanceof ByteBuf) {
         cut((ByteBuf) msg);
         in.remove();
       } else {

@@ -3,17 +3,11 @@ package io.asockio.impl.channel;
 import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
 import io.asockio.api.SendException;
-import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
-import io.asockio.config.Policies;
-import io.asockio.impl.core.ClientRecord;
-import io.asockio.impl.core.ClientRegistry;
 import io.asockio.impl.core.Counters;
 import io.asockio.impl.core.GuardLease;
 import io.asockio.impl.core.HeldInputBudget;
 import io.asockio.impl.core.NodeContext;
-import io.asockio.impl.core.Printable;
-import io.asockio.impl.core.Refusal;
 import io.asockio.impl.metrics.NodeMetrics;
 import io.asockio.impl.vertx.VertxChannels;
 import io.netty.buffer.ByteBuf;
@@ -38,8 +32,9 @@ import java.util.logging.Logger;
  *       └──refused: ERR sent or received, timeout──────────────────────────────┘
  * </pre>
  *
- * Accepted and dialled connections are the same object after the handshake. Its state is
- * confined to its event loop; the thread-safe methods hop there ({@link #run}).
+ * Accepted and dialled connections are the same object after the handshake; how one leaves
+ * its handshake is {@link Opening}'s. Its state is confined to its event loop; the
+ * thread-safe methods hop there ({@link #run}).
  */
 public final class ChannelConnection extends ConnectionIdentity implements OutboundOwner {
 
@@ -57,6 +52,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private final InboundFlow in;
   private final HeldInputBudget.Claim heldInput;
   private final Sends sends;
+  private final Opening opening = new Opening(this);
 
   private State state = State.HANDSHAKE;
   private CloseReason closeReason;
@@ -295,7 +291,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     return true;
   }
 
-  private void stopDecoder() {
+  void stopDecoder() {
     MessageStage decoder = channel.pipeline().get(MessageStage.class);
     if (decoder != null) {
       decoder.stop();
@@ -327,92 +323,33 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     return out;
   }
 
-  /** The server handshake admitted the keyword: OK goes out, the name is bound, the connection opens. */
-  void admitted(ClientRegistry.Admission admission) {
-    out.sendFrame(FrameEncoder.frame(out.alloc(), Frames.OK));
-    out.flush(); // now: the handler's "output empty" is about its own output, not about OK
-    if (admission.replaced() != null) {
-      LOG.info(() -> "taken over by " + describe());
-      admission.replaced().close(new CloseReason(CloseCause.TAKEN_OVER, "by a new connection"));
-      node.takenOver(this, admission.replaced());
-    }
-    open(admission.record());
+  /** How this connection leaves its handshake (admitted, refused, denied; dialled: bound or failed). */
+  Opening opening() {
+    return opening;
   }
 
-  /** A refusal before the connection opened: one ERR frame (framed), then close. */
-  void refuse(Refusal refusal, String text) {
-    refuse(refusal, text, null);
+  void state(State next) {
+    state = next;
   }
 
-  /** Like {@link #refuse(Refusal, String)}, for a peer that said its {@code keyword} (logged, escaped). */
-  void refuse(Refusal refusal, String text, String keyword) {
-    if (state != State.HANDSHAKE) {
-      return;
-    }
-    state = State.CLOSED; // never opened: nothing to release but the socket
-    lease.handshakeDone();
-    String reason = text == null ? refusal.text() : text;
-    node.refused(refusal, reason, origin.name(), origin.transportName(), peer.remoteAddress(),
-        () -> "refused " + (keyword == null ? "peer" : "\"" + Printable.of(keyword) + "\"") + " from " + peer.remoteAddress()
-            + " via " + origin.via() + " " + origin.name() + ": " + reason);
-    stopDecoder();
-    if (origin.framed()) {
-      out.sendFrame(FrameEncoder.refusal(out.alloc(), reason));
-    }
-    out.closeAfterWrites();
+  HandlerAdapter handler() {
+    return handler;
   }
 
-  /** An anonymous peer an access rule denied: closed without a word (a FIN, not a reset, so that its connect completes cleanly). */
-  void deny() {
-    state = State.CLOSED;
-    out.closeAfterWrites();
+  GuardLease lease() {
+    return lease;
   }
 
-  /** A dialled connection was answered OK (or is raw): it takes its link's name. */
-  void bindDialled() {
-    ClientRegistry.Admission admission = node.registry().admit(origin.name(), this, Policies.DEFAULTS);
-    if (admission.replaced() != null) {
-      admission.replaced().close(new CloseReason(CloseCause.TAKEN_OVER, "by a new outgoing connection"));
-    }
-    open(admission.record());
-    if (state == State.OPEN) {
-      dial.opened(this);
-    }
+  DialOutcome dial() {
+    return dial;
   }
 
-  /** A dialled connection's handshake failed (the server refused, or was not reached): the link hears why, the socket closes. */
-  void dialRefused(String reason, boolean reached) {
-    stopDecoder();
-    if (reached) {
-      dial.refused(reason);
-    } else {
-      dial.unreachable(reason);
-    }
-    if (state != State.CLOSED) {
-      state = State.CLOSED;
-      out.closeNow();
-    }
+  NodeContext node() {
+    return node;
   }
 
-  void open(ClientRecord record) {
-    client(record);
-    state = State.OPEN;
-    NodeMetrics metrics = node.metrics();
-    if (metrics != null) {
-      metrics.handshake(origin.name(), System.nanoTime() - createdNanos);
-    }
-    handler.bind(node.handlerFor(client(), this));
-    MessageStage decoder = channel.pipeline().get(MessageStage.class);
-    if (decoder != null) {
-      long max = node.config().limits().maxMessageSize();
-      long threshold = handler.streamThreshold();
-      decoder.limit(threshold >= 0 ? Math.min(threshold, max) : max);
-    }
-    handler.connected();
-    if (isOpen()) {
-      node.opened(this);
-      record.flushOfflineTo(this);
-    }
+  Channel channel() {
+    return channel;
   }
 
   /** An event from the pipeline for the handler (a message, a chunk, a stream's start or end). */

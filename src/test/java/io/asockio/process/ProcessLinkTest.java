@@ -219,6 +219,31 @@ class ProcessLinkTest {
   }
 
   @Test
+  void whatAChildSentBeforeItExitedIsDeliveredEvenToAPausedHandler() throws Exception {
+    List<String> remote = new CopyOnWriteArrayList<>();
+    Recorder seen = new Recorder() {
+      @Override
+      public void onDataReceived(ClientConnection connection, Buffer message) {
+        super.onDataReceived(connection, message);
+        remote.add(connection.remoteAddress());
+        connection.pauseReading(); // after the first message: the second waits
+      }
+    };
+    Asockio node = fixture.start(AsockioConfig.of(), seen);
+    // Two frames in one write, then exit 7.
+    node.link(LinkConfig.process("brief", ProcessCommand.of("sh", "-c",
+        "printf '\\005\\000\\000\\000\\000\\000\\000\\000hello\\005\\000\\000\\000\\000\\000\\000\\000world'; exit 7"))
+        .withReconnect(LinkConfig.Reconnect.OFF)).firstOutcome().await();
+    Await.until("the first message", () -> seen.data.contains("hello"));
+    long pid = Long.parseLong(remote.get(0).substring("process ".length()));
+    Await.until("the child gone", () -> !alive(pid));
+    assertEquals(List.of("hello"), List.copyOf(seen.data), "paused: the second message waits");
+    node.connection("brief").resumeReading();
+    Await.until("the second message, then the exit", () -> seen.data.contains("world")
+        && seen.lost.contains("process exited: exit code 7"));
+  }
+
+  @Test
   void aCommandThatCannotStartFailsTheLink() throws Exception {
     Asockio node = fixture.start(AsockioConfig.of());
     Link link = node.link(LinkConfig.process("missing", ProcessCommand.of("/nonexistent/program"))

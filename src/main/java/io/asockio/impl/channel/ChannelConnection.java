@@ -59,6 +59,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private boolean closing;
   private CloseReason closeWhenFlushed; // closeAfterFlush, or the peer half-closed: why it closes once output is out
   private boolean resumeOnEmpty;
+  private CloseReason endedBy; // the peer is gone: close once what it sent was delivered
 
   ChannelConnection(NodeContext node, ConnectionOrigin origin, int instance, Channel channel, Context context,
                     PeerFacts peer, GuardLease lease, DialOutcome dial) {
@@ -364,9 +365,23 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     closeGracefully(CloseReason.of(CloseCause.MESSAGE_TOO_LONG));
   }
 
-  /** The channel knows why its peer is gone (a child process exited): nothing more goes out. */
+  /**
+   * The channel knows why its peer is gone (a child process exited): nothing more can go out,
+   * but what it sent is delivered first; a handler that paused its reading gets it when it
+   * resumes ({@link #inputDelivered}), then the connection closes.
+   */
   void peerEnded(CloseReason reason) {
-    closeNow(reason);
+    endedBy = reason;
+    if (!in.holdsInput()) {
+      closeNow(reason);
+    }
+  }
+
+  /** Everything received so far was delivered. */
+  void inputDelivered() {
+    if (endedBy != null) {
+      closeNow(endedBy);
+    }
   }
 
     /** Nothing went in or out for {@code idleTimeoutMs}. */

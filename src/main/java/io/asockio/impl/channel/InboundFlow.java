@@ -170,6 +170,14 @@ final class InboundFlow {
       return;
     }
     updateReading();
+    if (held.isEmpty()) {
+      connection.inputDelivered();
+    }
+  }
+
+  /** Whether received events wait for delivery (the handler paused its reading). */
+  boolean holdsInput() {
+    return !held.isEmpty();
   }
 
   /** Messages delivered so far (a streamed one counts when it starts); event loop only. */

@@ -135,15 +135,28 @@ public final class ProcessChannel extends AbstractChannel {
           break;
         }
         ByteBuf bytes = alloc().directBuffer(n).writeBytes(chunk, 0, n);
-        eventLoop().execute(() -> {
+        if (!onLoop(() -> {
           readsInFlight.release();
           deliver(bytes);
-        });
+        })) {
+          bytes.release();
+          break;
+        }
       }
     } catch (IOException | InterruptedException e) {
       // the pipe closed under us: the exit tells why
     }
-    process.onExit().thenRun(() -> eventLoop().execute(this::onExited));
+    process.onExit().thenRun(() -> onLoop(this::onExited));
+  }
+
+  // Work for the event loop from one of the child's threads; false once the loop is gone (Vert.x closed).
+  private boolean onLoop(Runnable work) {
+    try {
+      eventLoop().execute(work);
+      return true;
+    } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+      return false;
+    }
   }
 
   private void deliver(ByteBuf bytes) {
@@ -212,7 +225,9 @@ public final class ProcessChannel extends AbstractChannel {
         batch.forEach(ReferenceCountUtil::release);
         batch.clear();
         int done = count;
-        eventLoop().execute(() -> written(done));
+        if (!onLoop(() -> written(done))) {
+          break;
+        }
       }
     } catch (IOException | InterruptedException e) {
       // the child closed its stdin or exited: what is left is failed when the channel closes

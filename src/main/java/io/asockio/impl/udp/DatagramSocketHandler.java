@@ -109,11 +109,6 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
     return channel;
   }
 
-  /** Peers known now. */
-  public int peers() {
-    return peers.size();
-  }
-
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
@@ -129,7 +124,8 @@ public final class DatagramSocketHandler extends ChannelInboundHandlerAdapter {
 
   private void sweepIdle() {
     for (Peer peer : new ArrayList<>(peers.values())) {
-      if (++peer.silentSweeps >= SWEEPS_PER_TIMEOUT) {
+      // More sweeps than fit the timeout: silent for at least the timeout, at most a quarter more.
+      if (++peer.silentSweeps > SWEEPS_PER_TIMEOUT) {
         peer.silentSweeps = Integer.MIN_VALUE; // told once; it closes
         peer.channel.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
       }

@@ -7,21 +7,21 @@ import io.asockio.api.Link;
 import io.asockio.api.LinkException;
 import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
+import io.asockio.config.ProcessCommand;
 import io.asockio.impl.channel.ChannelConnection;
+import io.asockio.impl.channel.ChannelEnd;
 import io.asockio.impl.channel.ConnectionOrigin;
 import io.asockio.impl.channel.DialOutcome;
-import io.asockio.impl.channel.ChannelEnd;
-import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
+import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.core.ClientRecord;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.gate.TlsOptions;
-import io.asockio.impl.vertx.VertxChannels;
-import io.asockio.config.ProcessCommand;
 import io.asockio.impl.process.ProcessChannel;
 import io.asockio.impl.udp.DatagramPeerChannel;
 import io.asockio.impl.udp.DatagramSocketHandler;
 import io.asockio.impl.udp.DatagramSockets;
+import io.asockio.impl.vertx.VertxChannels;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.DatagramChannel;
 import io.vertx.core.Future;
@@ -34,8 +34,8 @@ import io.vertx.core.net.SocketAddress;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**

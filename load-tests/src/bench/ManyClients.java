@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * server's RSS and heap, then one message by name to each (sent by the server) and the time
  * until all arrived. Prints one JSON line.
  *
- * Usage: ManyClients PORT N SERVER_PID
+ * Usage: ManyClients PORT N SERVER_PID [HOLD_SECONDS]
  */
 public final class ManyClients {
 
@@ -136,6 +136,9 @@ public final class ManyClients {
             + "\"reached\": %d}%n",
         n, allOk, connectSeconds, rss / 1048576.0, rssBefore / 1048576.0,
         heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[1]) / 1048576.0, allGot, broadcastSeconds, n - got.getCount());
+    if (args.length > 3) {
+      Thread.sleep(Long.parseLong(args[3]) * 1000); // HOLD_SECONDS: keep them connected, e.g. for a heap histogram
+    }
     channels.forEach(Channel::close);
     ctl.close();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

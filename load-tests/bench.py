@@ -184,7 +184,7 @@ def parse_latency_us(text):
 
 def wrk(port, size, conns, secs):
     cmd = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--timeout", "10s", "--latency",
-           "http://127.0.0.1:%d/%d" % (port, size)]
+           "-s", os.path.join(HERE, "latency.lua"), "http://127.0.0.1:%d/%d" % (port, size)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60).stdout
     result = {"requests_per_s": 0.0, "mib_per_s": 0.0, "errors": 0}
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -196,6 +196,8 @@ def wrk(port, size, conns, secs):
     for pct, key in (("50%", "p50_us"), ("99%", "p99_us")):
         m = re.search(r"\s%s\s+(\S+)" % re.escape(pct), out)
         result[key] = parse_latency_us(m.group(1)) if m else None
+    m = re.search(r"p999_us (\d+)", out)
+    result["p999_us"] = float(m.group(1)) if m else None
     m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out)
     result["max_us"] = parse_latency_us(m.group(1)) if m else None
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)

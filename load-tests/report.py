@@ -112,6 +112,14 @@ def write(results, out_dir):
                 plain, netty = (by.get(s, {}).get("requests_per_s") for s in ("asockio-plain", "raw-netty"))
                 row.append("%.2f" % (plain / netty) if plain and netty else "-")
             lines.append("| " + " | ".join(row) + " |")
+        lines += ["", "Latency (wrk; microseconds, p50 / p99 / p99.9):", "",
+                  "| pack | body | conns | " + " | ".join(systems) + " |", "|---|---|---|" + "---|" * len(systems)]
+        for (pack, size, conns), by in grouped.items():
+            cells = []
+            for s in systems:
+                p = by.get(s)
+                cells.append("-" if not p else "%s / %s / %s" % (fmt(p.get("p50_us")), fmt(p.get("p99_us")), fmt(p.get("p999_us"))))
+            lines.append("| %s | %s | %s | %s |" % (pack, human(size), conns, " | ".join(cells)))
         ref = [p for p in points if p["scenario"] == "http-reference"]
         if ref:
             lines += ["", "Noise: the reference point (1 KiB, 200 connections) measured at the start, middle and end:", "",
@@ -161,16 +169,17 @@ def write(results, out_dir):
     framed = [p for p in points if p["scenario"] == "framed"]
     if framed:
         lines += ["## Framed echo (own load generator, HdrHistogram latencies)", "",
-                  "| size | conns x in flight | asockio frames/s | raw Netty frames/s | ratio | asockio MiB/s | asockio p50 / p99 us | Netty p50 / p99 us |",
+                  "| size | conns x in flight | asockio frames/s | raw Netty frames/s | ratio | asockio MiB/s | asockio p50 / p99 / p99.9 us | Netty p50 / p99 / p99.9 us |",
                   "|---|---|---|---|---|---|---|---|"]
         keys = sorted({(p["size"], p["connections"], p["window"]) for p in framed})
         for size, c, w in keys:
             a = next((p for p in framed if p["system"] == "asockio" and (p["size"], p["connections"], p["window"]) == (size, c, w)), None)
             n = next((p for p in framed if p["system"] == "raw-netty" and (p["size"], p["connections"], p["window"]) == (size, c, w)), None)
             ratio = "%.2f" % (a["frames_per_s"] / n["frames_per_s"]) if a and n and n["frames_per_s"] else "-"
-            lines.append("| %s | %d x %d | %s | %s | %s | %s | %s / %s | %s / %s |" % (
+            lines.append("| %s | %d x %d | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s |" % (
                 human(size), c, w, fmt(a and a["frames_per_s"]), fmt(n and n["frames_per_s"]), ratio,
-                fmt(a and a["mib_per_s"]), a and a["p50_us"], a and a["p99_us"], n and n["p50_us"], n and n["p99_us"]))
+                fmt(a and a["mib_per_s"]), a and a["p50_us"], a and a["p99_us"], a and a.get("p999_us", "-"),
+                n and n["p50_us"], n and n["p99_us"], n and n.get("p999_us", "-")))
         lines.append("")
         metered = [p for p in framed if p["system"] == "asockio-metrics"]
         if metered:

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * Load generator for the framed protocol: C connections, each introduces itself with a
  * keyword, then keeps W frames of S bytes in flight against an echo server. After a warm-up
  * it measures for D seconds and prints one JSON line: frames/s, MiB/s (payload, one way),
- * latency p50/p99/max in microseconds (HdrHistogram), errors.
+ * latency p50/p99/p99.9/max in microseconds (HdrHistogram), errors.
  *
  * Usage: FramedLoad HOST PORT CONNECTIONS WINDOW SIZE SECONDS WARMUP_SECONDS
  */
@@ -156,10 +156,10 @@ public final class FramedLoad {
       stopping = true;
       Histogram h = LATENCY.getIntervalHistogram();
       long frames = FRAMES.get();
-      System.out.printf("{\"frames_per_s\": %.1f, \"mib_per_s\": %.2f, \"p50_us\": %d, \"p99_us\": %d, \"max_us\": %d, "
+      System.out.printf("{\"frames_per_s\": %.1f, \"mib_per_s\": %.2f, \"p50_us\": %d, \"p99_us\": %d, \"p999_us\": %d, \"max_us\": %d, "
               + "\"errors\": %d, \"connections\": %d, \"window\": %d, \"size\": %d}%n",
           frames / elapsed, frames * (double) size / elapsed / (1 << 20), h.getValueAtPercentile(50),
-          h.getValueAtPercentile(99), h.getMaxValue(), ERRORS.get(), connections, window, size);
+          h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(), ERRORS.get(), connections, window, size);
     } finally {
       channels.forEach(Channel::close);
       group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);

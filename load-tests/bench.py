@@ -65,6 +65,9 @@ REFERENCE = ("http", 1024, 200)
 # UDP echo: (datagram size, peers, datagrams in flight per peer); each point alternates the systems UDP_ROUNDS times.
 UDP_POINTS = [(64, 8, 8), (1024, 8, 8), (8192, 8, 4)]
 UDP_ROUNDS = 3 if QUICK else 5
+# epoll against io_uring (the same asockio jar), framed echo: (size, connections, in flight); alternated rounds.
+TRANSPORT_POINTS = [(1024, 1, 64), (1024, 200, 1), (65536, 1, 64)]
+TRANSPORT_ROUNDS = 3
 # Process links (for the record): (message size, messages in flight) through a child `cat`.
 PROCESS_POINTS = [(1024, 64), (1 << 20, 4)]
 
@@ -251,7 +254,8 @@ def main():
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
     total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * len(framed_systems) if want("framed") else 0)
              + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 if want("huge") else 0) + (3 if want("bus") else 0)
-             + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0))
+             + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0)
+             + (len(TRANSPORT_POINTS) * TRANSPORT_ROUNDS * 3 if want("transport") else 0))
     progress = Progress(total)
 
     record = recorder(results, out_dir)
@@ -335,6 +339,27 @@ def main():
             r = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
             record(dict(r, scenario="process-link", system="asockio"))
             progress.step("process link %dB x%d" % (size, window))
+
+    # 2d. The transport: asockio on epoll and on io_uring, raw Netty (epoll) beside them; framed echo.
+    if want("transport"):
+        servers = {"asockio": Server("asockio", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"]).start(),
+                   "asockio-io_uring": Server("asockio-io_uring", JVM_SERVER + ["-cp", CP, "bench.BenchServer", "{port}"],
+                                              env={"ASOCKIO_BENCH_TRANSPORT": "io_uring"}).start(),
+                   "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
+        try:
+            for size, conns, window in TRANSPORT_POINTS:
+                rounds = {name: [] for name in servers}
+                for _ in range(TRANSPORT_ROUNDS):
+                    for name, server in servers.items():
+                        rounds[name].append(java_load(["bench.FramedLoad", "127.0.0.1", str(server.port), str(conns), str(window),
+                                                       str(size), str(SECS), str(WARM)], SECS + WARM + 120))
+                        progress.step("transport %s %dB %dx%d" % (name, size, conns, window))
+                for name, rs in rounds.items():
+                    mid = sorted(rs, key=lambda r: r["frames_per_s"])[len(rs) // 2]
+                    record(dict(mid, scenario="transport", system=name, values=[r["frames_per_s"] for r in rs]))
+        finally:
+            for s in servers.values():
+                s.stop()
 
     # 3. Port sharing (both cores, no pinning): 1 instance, 2 instances, 2 processes with SO_REUSEPORT.
     if want("sharing"):

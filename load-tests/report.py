@@ -215,6 +215,22 @@ def write(results, out_dir):
                 " ".join(fmt(v) for v in a["values"]) if a else "-", " ".join(fmt(v) for v in n["values"]) if n else "-"))
         lines.append("")
 
+    transport = [p for p in points if p["scenario"] == "transport"]
+    if transport:
+        lines += ["## epoll against io_uring (framed echo, the same asockio jar; medians of %d alternating rounds)"
+                  % len(transport[0]["values"]), "",
+                  "| size | conns x in flight | asockio epoll | asockio io_uring | io_uring / epoll | raw Netty (epoll) | rounds epoll | rounds io_uring |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for key in sorted({(p["size"], p["connections"], p["window"]) for p in transport}):
+            by = {p["system"]: p for p in transport if (p["size"], p["connections"], p["window"]) == key}
+            e, u, n = by.get("asockio"), by.get("asockio-io_uring"), by.get("raw-netty")
+            lines.append("| %s | %d x %d | %s | %s | %s | %s | %s | %s |" % (
+                human(key[0]), key[1], key[2], fmt(e and e["frames_per_s"]), fmt(u and u["frames_per_s"]),
+                "%.2f" % (u["frames_per_s"] / e["frames_per_s"]) if e and u and e["frames_per_s"] else "-",
+                fmt(n and n["frames_per_s"]), " ".join(fmt(v) for v in e["values"]) if e else "-",
+                " ".join(fmt(v) for v in u["values"]) if u else "-"))
+        lines.append("")
+
     process = [p for p in points if p["scenario"] == "process-link"]
     if process:
         lines += ["## Process link (a child `cat` echoing every frame over its stdin and stdout; both cores)", "",

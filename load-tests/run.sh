@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
-# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,process,sharing,many,huge,bus] [--systems=...] [--metrics]
+# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,process,transport,sharing,many,huge,bus] [--systems=...] [--metrics]
 #   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
 #   --recheck=results/<run>  only measure again the points of that run under 0.9x raw Netty
 #   --systems=asockio-plain,raw-netty  only these HTTP servers (a partial run, like --only,
@@ -27,6 +27,11 @@ ulimit -n "$(ulimit -Hn)" || true
 (cd "$root" && mvn -B -q package -DskipTests)
 mkdir -p "$here/target/classes" "$here/target/lib"
 (cd "$root" && mvn -B -q dependency:copy -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 -DoutputDirectory="$here/target/lib")
+# io_uring for the transport comparison (--only=transport), at the Netty version the jar was built with.
+netty="$(unzip -p "$root/target/asockio.jar" META-INF/io.netty.versions.properties | sed -n 's/^netty-common.version=//p')"
+for a in "netty-transport-classes-io_uring:$netty" "netty-transport-native-io_uring:$netty:jar:linux-x86_64"; do
+  (cd "$root" && mvn -B -q dependency:copy -Dartifact="io.netty:$a" -DoutputDirectory="$here/target/lib")
+done
 javac -nowarn -d "$here/target/classes" -cp "$root/target/asockio.jar:$here/target/lib/*" \
   "$here"/src/bench/*.java "$root/examples/HttpServer.java"
 (cd "$here/go" && GOFLAGS=-mod=mod GOPATH="$here/target/gopath" GOCACHE="$here/target/gocache" \

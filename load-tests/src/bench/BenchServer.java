@@ -84,7 +84,15 @@ public final class BenchServer {
       options.setMetricsOptions(new io.vertx.micrometer.MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
           .setPrometheusOptions(new io.vertx.micrometer.VertxPrometheusOptions().setEnabled(true)));
     }
-    Vertx vertx = Vertx.builder().with(options).build();
+    // ASOCKIO_BENCH_TRANSPORT=io_uring: Netty's io_uring transport instead of epoll (run.sh puts it on the classpath).
+    io.vertx.core.VertxBuilder builder = Vertx.builder().with(options);
+    if ("io_uring".equals(System.getenv("ASOCKIO_BENCH_TRANSPORT"))) {
+      if (!io.vertx.core.transport.Transport.IO_URING.available()) {
+        throw new IllegalStateException("io_uring unavailable: " + io.vertx.core.transport.Transport.IO_URING.unavailabilityCause());
+      }
+      builder.withTransport(io.vertx.core.transport.Transport.IO_URING);
+    }
+    Vertx vertx = builder.build();
     GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
         .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
             .withMaxPendingHandshakesPerAddress(0)
@@ -102,6 +110,7 @@ public final class BenchServer {
       n.clientProcessor("bench-control", () -> new Control(n));
     }).await();
     System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled()
+        + " transport=" + (System.getenv("ASOCKIO_BENCH_TRANSPORT") == null ? "default" : System.getenv("ASOCKIO_BENCH_TRANSPORT"))
         + (metrics ? " metrics on, admin port " + node.adminPort() : ""));
   }
 }

@@ -33,6 +33,9 @@ QUICK = "--quick" in sys.argv
 ONLY = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--only=")), None)
 RECHECK_DIR = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--recheck=")), None)
 SYSTEMS = next((a.split("=", 1)[1].split(",") for a in sys.argv if a.startswith("--systems=")), None)
+# --fi-dir DIR: the original FI-ASockIOCore's HTTP server (from a checkout in DIR) joins the HTTP systems.
+FI_DIR = next((sys.argv[i + 1] for i, a in enumerate(sys.argv[:-1]) if a == "--fi-dir"),
+              next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--fi-dir=")), None))
 # --metrics: the framed echo also runs asockio with Vert.x's Micrometer metrics and the admin API on ("asockio-metrics").
 METRICS = "--metrics" in sys.argv
 # A run of some scenarios or systems is kept in its own folder; results/latest stays the last whole run.
@@ -155,6 +158,24 @@ class Server:
                 os.killpg(self.proc.pid, signal.SIGKILL)
 
 
+def fi_http_server():
+    """The original's HTTP server (inline worker), patched at run time only where it must be: the
+    address it binds (its port is fixed in the file; here it is the harness's) and the listen
+    backlog argument that its own library no longer takes. Written under target/, never kept."""
+    src = os.path.join(FI_DIR, "Examples And Benchmarks", "HTTP over Raw Connection", "SERVERS",
+                       "http_server__http_tools__inline_worker.py")
+    with open(src) as f:
+        code = f.read()
+    patched = code.replace("SERVER_ADDRESS = ('localhost', 25000)", "SERVER_ADDRESS = ('127.0.0.1', int(__import__('sys').argv[1]))")
+    patched = patched.replace("asock_io_core_connect(http_server, True, listen_num=1000)", "asock_io_core_connect(http_server, True)")
+    if "int(__import__('sys').argv[1])" not in patched:
+        sys.exit("--fi-dir: %s does not look like FI-ASockIOCore's HTTP server (its address line changed)" % src)
+    out = os.path.join(HERE, "target", "fi_http_server.py")
+    with open(out, "w") as f:
+        f.write(patched)
+    return out
+
+
 def http_servers():
     every = [
         Server("asockio-inline", JVM_SERVER + ["-cp", CP, "HttpServer", "inline", "{port}"]),
@@ -165,6 +186,9 @@ def http_servers():
         Server("asyncio-httptools", [PY, "python/httpserver.py", "{port}"]),
         Server("uvloop-httptools", [PY, "python/httpserver.py", "{port}", "--uvloop"]),
     ]
+    if FI_DIR:
+        every.append(Server("fi-asockiocore", [PY, fi_http_server(), "{port}"],
+                            env={"PYTHONPATH": os.path.join(os.path.abspath(FI_DIR), "Add_This_Folder_To_PYTHONPATH")}))
     if SYSTEMS is None:
         return every
     unknown = set(SYSTEMS) - {s.name for s in every}
@@ -281,9 +305,14 @@ def main():
                 # Multi-megabyte bodies at 200 connections need longer for every connection to finish a response.
                 secs = SECS * 3 if size >= (4 << 20) else SECS
                 for s in servers:
+                    restarted = s.proc.poll() is not None  # it crashed: reported, and started again for the next points
+                    if restarted:
+                        log("%s exited (code %s); starting it again" % (s.name, s.proc.returncode))
+                        s.start()
                     wrk(s.port, size, conns, WARM)
                     r = wrk(s.port, size, conns, secs)
-                    record(dict(r, scenario="http-" + pack, system=s.name, size=size, connections=conns))
+                    record(dict(r, scenario="http-" + pack, system=s.name, size=size, connections=conns,
+                                restarted_after_crash=restarted))
                     progress.step("http %s %dB x%d" % (s.name, size, conns))
             reference("end")
         finally:

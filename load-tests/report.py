@@ -4,7 +4,7 @@ import os
 import sys
 from collections import defaultdict
 
-PEERS = ["raw-netty", "vertx-http", "go-net-http", "asyncio-httptools", "uvloop-httptools"]
+PEERS = ["raw-netty", "vertx-http", "go-net-http", "asyncio-httptools", "uvloop-httptools", "fi-asockiocore"]
 ASOCKIO = ["asockio-inline", "asockio-plain"]
 
 
@@ -93,7 +93,8 @@ def write(results, out_dir):
         systems = [s for s in ASOCKIO + PEERS if any(p["system"] == s for p in http)]
         # Ratio columns only for the systems this run measured (a partial run may leave peers out).
         ratio_peers = [(peer, short) for peer, short in (("raw-netty", "netty"), ("vertx-http", "vertx"),
-                                                         ("go-net-http", "go"), ("uvloop-httptools", "uvloop"))
+                                                         ("go-net-http", "go"), ("uvloop-httptools", "uvloop"),
+                                                         ("fi-asockiocore", "fi"))
                        if "asockio-inline" in systems and peer in systems]
         plain_ratio = "asockio-plain" in systems and "raw-netty" in systems
         ratio_heads = ["inline/" + short for _, short in ratio_peers] + (["plain/netty"] if plain_ratio else [])
@@ -120,6 +121,10 @@ def write(results, out_dir):
                 p = by.get(s)
                 cells.append("-" if not p else "%s / %s / %s" % (fmt(p.get("p50_us")), fmt(p.get("p99_us")), fmt(p.get("p999_us"))))
             lines.append("| %s | %s | %s | %s |" % (pack, human(size), conns, " | ".join(cells)))
+        crashed = [p for p in http if p.get("restarted_after_crash")]
+        if crashed:
+            lines += ["", "Servers that had exited before a point (crashed) and were started again: " + ", ".join(
+                "%s before %s x %d" % (p["system"], human(p["size"]), p["connections"]) for p in crashed) + "."]
         ref = [p for p in points if p["scenario"] == "http-reference"]
         if ref:
             lines += ["", "Noise: the reference point (1 KiB, 200 connections) measured at the start, middle and end:", "",

@@ -2,6 +2,7 @@
 # asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
 # then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,process,transport,sharing,many,huge,bus] [--systems=...] [--metrics]
 #   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
+#   --fi-dir DIR  the original FI-ASockIOCore's HTTP server from a checkout in DIR joins the HTTP systems
 #   --recheck=results/<run>  only measure again the points of that run under 0.9x raw Netty
 #   --systems=asockio-plain,raw-netty  only these HTTP servers (a partial run, like --only,
 #            stays in results/<run> and leaves results/latest alone)
@@ -17,6 +18,7 @@ command -v taskset >/dev/null || missing+=(util-linux)
 /usr/bin/python3 -c 'import httptools' 2>/dev/null || missing+=(python3-httptools)
 /usr/bin/python3 -c 'import uvloop' 2>/dev/null || missing+=(python3-uvloop)
 /usr/bin/python3 -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+/usr/bin/python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)  # the original's library (--fi-dir) imports it
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
 fi

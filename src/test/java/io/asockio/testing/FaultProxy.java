@@ -72,6 +72,15 @@ public final class FaultProxy implements AutoCloseable {
       return this;
     }
 
+    // Holds the bytes until their time has come (injected latency, bandwidth cap), or the proxy closes (which wakes it).
+    void holdUntil(long dueNanos, java.util.function.BooleanSupplier closed) throws InterruptedException {
+      synchronized (this) {
+        for (long left = dueNanos - System.nanoTime(); left > 0 && !closed.getAsBoolean(); left = dueNanos - System.nanoTime()) {
+          wait(left / 1_000_000, (int) (left % 1_000_000));
+        }
+      }
+    }
+
     // Blocks while stalled, until released or the proxy closes (which wakes it).
     void awaitFlowing(java.util.function.BooleanSupplier closed) throws InterruptedException {
       synchronized (this) {
@@ -175,7 +184,7 @@ public final class FaultProxy implements AutoCloseable {
         while (at < n) {
           faults.awaitFlowing(() -> closed);
           if (faults.delayMs > 0) {
-            Thread.sleep(faults.delayMs); // the injected latency itself, not a wait for a condition
+            faults.holdUntil(System.nanoTime() + faults.delayMs * 1_000_000L, () -> closed);
           }
           int piece = Math.min(n - at, faults.sliceBytes);
           long left = faults.cutAfter.get();
@@ -199,10 +208,7 @@ public final class FaultProxy implements AutoCloseable {
           long rate = faults.bytesPerSecond;
           if (rate > 0) {
             long due = started + forwarded * 1_000_000_000L / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) { // the bandwidth cap: hold the bytes back until their time
-              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
+            faults.holdUntil(due, () -> closed); // the bandwidth cap: the next bytes wait for their time
           }
         }
       }

@@ -43,16 +43,18 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   /** Where a connection is in its life. */
   enum State { HANDSHAKE, OPEN, CLOSED }
 
-  private final NodeContext node;
-  private final Channel channel;
-  private final GuardLease lease;
-  private final DialOutcome dial;
+  // Package-visible for Opening, the other half of this class's life (its handshake's end).
+  final NodeContext node;
+  final Channel channel;
+  final GuardLease lease;
+  final DialOutcome dial;
   private final OutboundQueue out;
-  private final HandlerAdapter handler;
+  final HandlerAdapter handler;
   private final InboundFlow in;
   private final HeldInputBudget.Claim heldInput;
   private final Sends sends;
-  private final Opening opening = new Opening(this);
+  /** How this connection leaves its handshake (admitted, refused, denied; dialled: bound or failed). */
+  final Opening opening = new Opening(this);
 
   private State state = State.HANDSHAKE;
   private CloseReason closeReason;
@@ -86,21 +88,15 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     return closeReason;
   }
 
-  void deliverChunk(io.netty.buffer.ByteBuf chunk, io.vertx.core.Handler<Buffer> chunkHandler) {
-    handler.deliverChunk(chunk, chunkHandler);
-  }
-
-  void streamStarted() {
+  /** A streamed message began ({@code true}) or ended, for the node's metrics. */
+  void streamCounted(boolean began) {
     NodeMetrics metrics = node.metrics();
     if (metrics != null) {
-      metrics.streamStarted();
-    }
-  }
-
-  void streamEnded() {
-    NodeMetrics metrics = node.metrics();
-    if (metrics != null) {
-      metrics.streamEnded();
+      if (began) {
+        metrics.streamStarted();
+      } else {
+        metrics.streamEnded();
+      }
     }
   }
 
@@ -324,33 +320,8 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     return out;
   }
 
-  /** How this connection leaves its handshake (admitted, refused, denied; dialled: bound or failed). */
-  Opening opening() {
-    return opening;
-  }
-
   void state(State next) {
     state = next;
-  }
-
-  HandlerAdapter handler() {
-    return handler;
-  }
-
-  GuardLease lease() {
-    return lease;
-  }
-
-  DialOutcome dial() {
-    return dial;
-  }
-
-  NodeContext node() {
-    return node;
-  }
-
-  Channel channel() {
-    return channel;
   }
 
   /** An event from the pipeline for the handler (a message, a chunk, a stream's start or end). */

@@ -118,7 +118,7 @@ final class ChannelMessageStream implements MessageStream {
       return;
     }
     finished = true;
-    connection.streamEnded();
+    connection.streamCounted(false);
     releasePending();
     Handler<Throwable> h = exceptionHandler;
     if (h != null) {
@@ -155,14 +155,14 @@ final class ChannelMessageStream implements MessageStream {
           demand--;
         }
         delivered += chunk.readableBytes();
-        connection.deliverChunk(chunk, handler);
+        connection.handler.deliverChunk(chunk, handler);
         if (finished) {
           return;
         }
       }
       if (pending.isEmpty() && endDecoded && (handler != null || endHandler != null)) {
         finished = true;
-        connection.streamEnded();
+        connection.streamCounted(false);
         Handler<Void> h = endHandler;
         if (h != null) {
           h.handle(null);

@@ -117,7 +117,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
         } else {
           ctx.pipeline().remove(this);
         }
-        connection.opening().bindDialled();
+        connection.opening.bindDialled();
         return;
       }
       String reason = Frames.refusalReason(answer);
@@ -155,6 +155,6 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
     if (resend != null) {
       resend.cancel(false);
     }
-    connection.opening().dialRefused(reason, reached);
+    connection.opening.dialRefused(reason, reached);
   }
 }

@@ -132,7 +132,7 @@ final class HandlerAdapter implements InboundFlow.Sink {
   @Override
   public void openStream(MessageStream stream) {
     counters.count(Counters.STREAMS_RECEIVED);
-    connection.streamStarted();
+    connection.streamCounted(true);
     guarded(() -> handler.onMessageStream(connection, stream));
   }
 

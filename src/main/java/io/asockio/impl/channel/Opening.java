@@ -45,7 +45,7 @@ final class Opening {
     if (admission.replaced() != null) {
       LOG.info(() -> "taken over by " + c.describe());
       admission.replaced().close(new CloseReason(CloseCause.TAKEN_OVER, "by a new connection"));
-      c.node().takenOver(c, admission.replaced());
+      c.node.takenOver(c, admission.replaced());
     }
     open(admission.record());
   }
@@ -61,11 +61,11 @@ final class Opening {
       return;
     }
     c.state(ChannelConnection.State.CLOSED); // never opened: nothing to release but the socket
-    c.lease().handshakeDone();
+    c.lease.handshakeDone();
     String reason = text == null ? refusal.text() : text;
     ConnectionOrigin origin = c.origin;
     PeerFacts peer = c.peer;
-    c.node().refused(refusal, reason, origin.name(), origin.transportName(), peer.remoteAddress(),
+    c.node.refused(refusal, reason, origin.name(), origin.transportName(), peer.remoteAddress(),
         () -> "refused " + (keyword == null ? "peer" : "\"" + Printable.of(keyword) + "\"") + " from " + peer.remoteAddress()
             + " via " + origin.via() + " " + origin.name() + ": " + reason);
     c.stopDecoder();
@@ -84,13 +84,13 @@ final class Opening {
 
   /** A dialled connection was answered OK (or needs no handshake): it takes its link's name. */
   void bindDialled() {
-    ClientRegistry.Admission admission = c.node().registry().admit(c.origin.name(), c, Policies.DEFAULTS);
+    ClientRegistry.Admission admission = c.node.registry().admit(c.origin.name(), c, Policies.DEFAULTS);
     if (admission.replaced() != null) {
       admission.replaced().close(new CloseReason(CloseCause.TAKEN_OVER, "by a new outgoing connection"));
     }
     open(admission.record());
     if (c.state() == ChannelConnection.State.OPEN) {
-      c.dial().opened(c);
+      c.dial.opened(c);
     }
   }
 
@@ -98,9 +98,9 @@ final class Opening {
   void dialRefused(String reason, boolean reached) {
     c.stopDecoder();
     if (reached) {
-      c.dial().refused(reason);
+      c.dial.refused(reason);
     } else {
-      c.dial().unreachable(reason);
+      c.dial.unreachable(reason);
     }
     if (c.state() != ChannelConnection.State.CLOSED) {
       c.state(ChannelConnection.State.CLOSED);
@@ -110,16 +110,16 @@ final class Opening {
 
   /** The connection opens as {@code record}'s: its handler is bound and told, then the node, then the offline queue. */
   void open(ClientRecord record) {
-    NodeContext node = c.node();
+    NodeContext node = c.node;
     c.client(record);
     c.state(ChannelConnection.State.OPEN);
     NodeMetrics metrics = node.metrics();
     if (metrics != null) {
       metrics.handshake(c.origin.name(), System.nanoTime() - c.createdNanos);
     }
-    HandlerAdapter handler = c.handler();
+    HandlerAdapter handler = c.handler;
     handler.bind(node.handlerFor(record, c));
-    MessageStage decoder = c.channel().pipeline().get(MessageStage.class);
+    MessageStage decoder = c.channel.pipeline().get(MessageStage.class);
     if (decoder != null) {
       long max = node.config().limits().maxMessageSize();
       long threshold = handler.streamThreshold();

@@ -57,7 +57,7 @@ public final class Pipelines {
     }
     pipeline.addBefore(before, OutboundQueue.NAME, c.out());
     if (overLimit != null) {
-      c.opening().refuse(overLimit, null);
+      c.opening.refuse(overLimit, null);
       return c;
     }
     if (origin.framed()) {
@@ -68,10 +68,10 @@ public final class Pipelines {
     if (!origin.framed()) {
       AccessRules.Decision decision = node.access().decide(peer.peer(null, origin.transportName(), origin.name()));
       if (decision.allowed()) {
-        c.opening().open(node.registry().anonymous(c));
+        c.opening.open(node.registry().anonymous(c));
       } else {
         node.denied(null, decision, origin.name(), peer.remoteAddress(), peer.certificateCn());
-        c.opening().deny();
+        c.opening.deny();
       }
     }
     return c;
@@ -97,7 +97,7 @@ public final class Pipelines {
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
     if (!handshake) {
-      c.opening().bindDialled();
+      c.opening.bindDialled();
     }
     return c;
   }

@@ -110,7 +110,7 @@ final class ServerHandshake extends ChannelInboundHandlerAdapter {
     decided = true;
     lease.handshakeDone();
     ctx.pipeline().remove(this);
-    connection.opening().admitted(admission);
+    connection.opening.admitted(admission);
   }
 
   private void refuse(Refusal refusal, String text) {
@@ -124,6 +124,6 @@ final class ServerHandshake extends ChannelInboundHandlerAdapter {
     decided = true;
     timer.cancel(false);
     lease.handshakeDone();
-    connection.opening().refuse(refusal, text, keyword);
+    connection.opening.refuse(refusal, text, keyword);
   }
 }

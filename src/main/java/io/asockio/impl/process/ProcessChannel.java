@@ -3,15 +3,11 @@ package io.asockio.impl.process;
 import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
 import io.asockio.impl.channel.PeerEnded;
+import io.asockio.impl.channel.VirtualChannel;
 import io.asockio.impl.core.Printable;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AbstractChannel;
-import io.netty.channel.ChannelConfig;
-import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 
@@ -53,10 +49,9 @@ import java.util.logging.Logger;
  * is closed (EOF), then SIGTERM after {@link #TERM_AFTER_EOF_MS}, then SIGKILL after the grace
  * time. A JVM shutdown hook kills any child still alive, so none outlives the node.
  */
-public final class ProcessChannel extends AbstractChannel {
+public final class ProcessChannel extends VirtualChannel {
 
   private static final Logger LOG = Logger.getLogger(ProcessChannel.class.getName());
-  private static final ChannelMetadata METADATA = new ChannelMetadata(false);
   static final int READ_CHUNK = 64 * 1024;
   static final int READS_IN_FLIGHT = 4;
   static final int MAX_STDERR_LINE = 8 * 1024;
@@ -73,12 +68,9 @@ public final class ProcessChannel extends AbstractChannel {
   private final Process process;
   private final String label;
   private final long graceMs;
-  private final DefaultChannelConfig config = new DefaultChannelConfig(this);
   private final LinkedBlockingQueue<ByteBuf> toChild = new LinkedBlockingQueue<>();
   private final Semaphore readsInFlight = new Semaphore(READS_IN_FLIGHT);
   private final Object readGate = new Object();
-  private volatile boolean open = true;
-  private volatile boolean registered;
   private int handedToWriter; // flushed buffers given to the writer and still in the output buffer (event loop)
 
   /**
@@ -86,7 +78,7 @@ public final class ProcessChannel extends AbstractChannel {
    * @param graceMs how long a closing child gets after SIGTERM before SIGKILL
    */
   public ProcessChannel(Process process, String label, long graceMs) {
-    super(null);
+    super(null, "a child process");
     this.process = process;
     this.label = label;
     this.graceMs = graceMs;
@@ -123,10 +115,10 @@ public final class ProcessChannel extends AbstractChannel {
     InputStream in = process.getInputStream();
     byte[] chunk = new byte[READ_CHUNK];
     try {
-      while (open) {
+      while (isOpen()) {
         readsInFlight.acquire();
         synchronized (readGate) {
-          while (open && !config.isAutoRead()) {
+          while (isOpen() && !config().isAutoRead()) {
             readGate.wait();
           }
         }
@@ -160,7 +152,7 @@ public final class ProcessChannel extends AbstractChannel {
   }
 
   private void deliver(ByteBuf bytes) {
-    if (!open) {
+    if (!isOpen()) {
       bytes.release();
       return;
     }
@@ -169,7 +161,7 @@ public final class ProcessChannel extends AbstractChannel {
   }
 
   private void onExited() {
-    if (open) {
+    if (isOpen()) {
       pipeline().fireUserEventTriggered(new PeerEnded(new CloseReason(CloseCause.PROCESS_EXITED, "exit code " + process.exitValue())));
     }
   }
@@ -275,16 +267,10 @@ public final class ProcessChannel extends AbstractChannel {
   // ---- the channel's life ----------------------------------------------------------------
 
   @Override
-  protected void doRegister() {
-    registered = true;
-  }
-
-  @Override
   protected void doClose() {
-    if (!open) {
+    if (!markClosed()) {
       return;
     }
-    open = false;
     synchronized (readGate) {
       readGate.notifyAll();
     }
@@ -307,26 +293,6 @@ public final class ProcessChannel extends AbstractChannel {
   }
 
   @Override
-  protected void doDisconnect() {
-    doClose();
-  }
-
-  @Override
-  protected void doBind(SocketAddress localAddress) {
-    throw new UnsupportedOperationException("a process has no address");
-  }
-
-  @Override
-  protected AbstractUnsafe newUnsafe() {
-    return new AbstractUnsafe() {
-      @Override
-      public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-        safeSetFailure(promise, new UnsupportedOperationException("a process is started, not connected"));
-      }
-    };
-  }
-
-  @Override
   protected boolean isCompatible(EventLoop loop) {
     return true;
   }
@@ -339,25 +305,5 @@ public final class ProcessChannel extends AbstractChannel {
   @Override
   protected SocketAddress remoteAddress0() {
     return null;
-  }
-
-  @Override
-  public ChannelConfig config() {
-    return config;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public boolean isActive() {
-    return open && registered;
-  }
-
-  @Override
-  public ChannelMetadata metadata() {
-    return METADATA;
   }
 }

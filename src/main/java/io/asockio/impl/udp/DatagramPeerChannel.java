@@ -2,15 +2,11 @@ package io.asockio.impl.udp;
 
 import io.asockio.codec.Frames;
 import io.asockio.impl.channel.DatagramMessage;
+import io.asockio.impl.channel.VirtualChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.AbstractChannel;
-import io.netty.channel.ChannelConfig;
-import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 
@@ -38,15 +34,10 @@ import java.net.SocketAddress;
  * high-water mark), so each peer's queued bytes count against its own limits, and a slow
  * socket never grows memory beyond them.
  */
-public final class DatagramPeerChannel extends AbstractChannel {
-
-  private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+public final class DatagramPeerChannel extends VirtualChannel {
 
   private final DatagramSocketHandler socket;
   private final InetSocketAddress remote;
-  private final ChannelConfig config = new DefaultChannelConfig(this);
-  private volatile boolean open = true;
-  private volatile boolean registered;
   // Amplification guard: the first answer goes to an address that proved nothing, so it is at most this long (-1: no cap).
   private int firstAnswerCap = -1;
   // Cutting the written byte stream into datagrams:
@@ -56,10 +47,10 @@ public final class DatagramPeerChannel extends AbstractChannel {
   private CompositeByteBuf partial;
 
   DatagramPeerChannel(DatagramSocketHandler socket, InetSocketAddress remote) {
-    super(socket.channel());
+    super(socket.channel(), "a UDP peer");
     this.socket = socket;
     this.remote = remote;
-    config.setAllocator(socket.channel().config().getAllocator());
+    config().setAllocator(socket.channel().config().getAllocator());
   }
 
   /** The first datagram sent (the handshake's answer) is cut to {@code bytes}, or not sent when "ERR" does not fit. */
@@ -158,13 +149,8 @@ public final class DatagramPeerChannel extends AbstractChannel {
   // ---- the channel's life ----------------------------------------------------------------
 
   @Override
-  protected void doRegister() {
-    registered = true;
-  }
-
-  @Override
   protected void doClose() {
-    open = false;
+    markClosed();
     if (partial != null) {
       partial.release();
       partial = null;
@@ -175,26 +161,6 @@ public final class DatagramPeerChannel extends AbstractChannel {
   @Override
   protected void doBeginRead() {
     // Datagrams are pushed by the socket's handler; one paused peer cannot pause a shared socket.
-  }
-
-  @Override
-  protected void doBind(SocketAddress localAddress) {
-    throw new UnsupportedOperationException("a UDP peer is bound by its socket");
-  }
-
-  @Override
-  protected void doDisconnect() {
-    doClose();
-  }
-
-  @Override
-  protected AbstractUnsafe newUnsafe() {
-    return new AbstractUnsafe() {
-      @Override
-      public void connect(SocketAddress remoteAddress, SocketAddress localAddress, ChannelPromise promise) {
-        safeSetFailure(promise, new UnsupportedOperationException("a UDP peer is created by its socket"));
-      }
-    };
   }
 
   @Override
@@ -212,29 +178,9 @@ public final class DatagramPeerChannel extends AbstractChannel {
     return remote;
   }
 
-  @Override
-  public ChannelConfig config() {
-    return config;
-  }
-
-  @Override
-  public boolean isOpen() {
-    return open;
-  }
-
-  @Override
-  public boolean isActive() {
-    return open && registered;
-  }
-
-  @Override
-  public ChannelMetadata metadata() {
-    return METADATA;
-  }
-
   /** Passes one datagram of this peer into its pipeline (it takes {@code content} over). */
   void deliver(ByteBuf content) {
-    if (!open) {
+    if (!isOpen()) {
       ReferenceCountUtil.release(content);
       return;
     }
@@ -243,14 +189,14 @@ public final class DatagramPeerChannel extends AbstractChannel {
 
   /** The socket's read loop ended: the pipeline's end-of-read (its one flush) runs now. */
   void readComplete() {
-    if (open) {
+    if (isOpen()) {
       pipeline().fireChannelReadComplete();
     }
   }
 
   /** The socket can take datagrams again: what waits in this peer's buffer goes on. */
   void resumeWriting() {
-    if (open) {
+    if (isOpen()) {
       unsafe().flush();
     }
   }

@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import statistics
 from collections import defaultdict
 
 PEERS = ["raw-netty", "vertx-http", "go-net-http", "asyncio-httptools", "uvloop-httptools", "fi-asockiocore"]
@@ -265,6 +266,12 @@ def write(results, out_dir):
                   "| system | size | checksum | MiB/s | server peak RSS MiB |", "|---|---|---|---|---|"]
         lines += ["| %s | %.2f GiB | %s | %s | %s |" % (p["system"], p["size"] / 2**30, "ok" if p["checksum_ok"] else "MISMATCH",
                                                        fmt(p["mib_per_s"]), fmt(p["server_peak_rss_mib"])) for p in huge]
+        ours = [p["mib_per_s"] for p in huge if p["system"] == "asockio"]
+        netty = [p["mib_per_s"] for p in huge if p["system"] == "raw-netty"]
+        if ours and netty:
+            lines += ["", "Median of %d alternating rounds: asockio %s MiB/s, raw Netty %s: %.2f× raw Netty." % (
+                len(ours), fmt(statistics.median(ours)), fmt(statistics.median(netty)),
+                statistics.median(ours) / statistics.median(netty))]
         lines.append("")
 
     bus = [p for p in points if p["scenario"] == "send-by-name"]

@@ -3,7 +3,7 @@ package io.asockio.impl.channel;
 import io.asockio.api.SendException;
 
 /**
- * Something waiting in a connection's {@link OutboundQueue} behind the socket: a buffered
+ * Something waiting in a connection's {@link Backlog} behind the socket: a buffered
  * write, a lazy sender ({@link IteratorSend}) or a streamed send ({@link StreamSend}). Each
  * owns its own pump and its own failure, so the queue needs no knowledge of what it holds
  * (after Netty's {@code ChunkedInput}).
@@ -16,7 +16,7 @@ interface BacklogEntry {
     DONE,
     /** Wrote some and has more: pump again while the channel is writable. */
     MORE,
-    /** Moves by itself from now on (a stream) and calls {@link OutboundQueue#entryDone} when it ends. */
+    /** Moves by itself from now on (a stream) and calls {@link Backlog#entryDone} when it ends. */
     SELF_DRIVEN
   }
 

@@ -3,7 +3,6 @@ package io.asockio.impl.channel;
 import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
 import io.asockio.api.SendException;
-import io.asockio.codec.Frames;
 import io.asockio.impl.core.Counters;
 import io.asockio.impl.core.GuardLease;
 import io.asockio.impl.core.HeldInputBudget;
@@ -55,13 +54,14 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private final Sends sends;
   /** How this connection leaves its handshake (admitted, refused, denied; dialled: bound or failed). */
   final Opening opening = new Opening(this);
+  /** How it ends when the pipeline reports its peer gone, idleness, an error or an oversized message. */
+  final Ending ending = new Ending(this);
 
   private State state = State.HANDSHAKE;
   private CloseReason closeReason;
   private boolean closing;
   private CloseReason closeWhenFlushed; // closeAfterFlush, or the peer half-closed: why it closes once output is out
   private boolean resumeOnEmpty;
-  private CloseReason endedBy; // the peer is gone: close once what it sent was delivered
 
   ChannelConnection(NodeContext node, ConnectionOrigin origin, int instance, Channel channel, Context context,
                     PeerFacts peer, GuardLease lease, DialOutcome dial) {
@@ -230,8 +230,8 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   }
 
   // Takes no more sends; what is queued (lazy and streamed sends included) goes out, then it closes.
-  private void closeWhenFlushed(CloseReason reason) {
-    if (state == State.CLOSED || closing || closeWhenFlushed != null) {
+  void closeWhenFlushed(CloseReason reason) {
+    if (isClosingOrClosed() || closeWhenFlushed != null) {
       return;
     }
     closeWhenFlushed = reason;
@@ -242,40 +242,30 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     }
   }
 
-  /**
-   * The peer shut its side down (half-close): it sends nothing more, but what it asked for
-   * still reaches it. What was received is delivered, queued output goes out, then the
-   * connection closes ({@code closed by peer}). During the handshake there is nothing to
-   * answer: it closes at once.
-   */
-  void onInputShutdown() {
-    if (closing || state == State.CLOSED) {
-      out.peerEnded(); // a close of ours is under way: it ends at once if its FIN went out, else after our last byte
-      return;
-    }
-    if (state != State.OPEN) {
-      closeGracefully(CloseReason.of(CloseCause.PEER_CLOSED));
-      return;
-    }
-    closeWhenFlushed(CloseReason.of(CloseCause.PEER_CLOSED));
-  }
-
   // Queued output still goes out; lazy and streamed sends fail.
-  private void closeGracefully(CloseReason reason) {
+  void closeGracefully(CloseReason reason) {
     if (beginClose(reason)) {
       out.closeAfterWrites();
     }
   }
 
   // Drops what the kernel still holds (RST).
-  private void closeNow(CloseReason reason) {
+  void closeNow(CloseReason reason) {
     if (beginClose(reason)) {
       out.closeNow();
     }
   }
 
+  boolean isClosingOrClosed() {
+    return closing || state == State.CLOSED;
+  }
+
+  boolean holdsInput() {
+    return in.holdsInput();
+  }
+
   private boolean beginClose(CloseReason reason) {
-    if (state == State.CLOSED || closing) {
+    if (isClosingOrClosed()) {
       return false;
     }
     if (closeReason == null) {
@@ -283,7 +273,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     }
     closing = true;
     lease.handshakeDone(); // a closing connection no longer counts as a pending handshake
-    out.failBacklog(sends::notConnected);
+    out.backlog().failAll(sends::notConnected);
     stopDecoder();
     return true;
   }
@@ -329,52 +319,6 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     in.onEvent(event);
   }
 
-  /** A message over the limit, and the handler does not stream. */
-  void messageTooLong(long length) {
-    LOG.warning(() -> "closing " + describe() + ": a message of " + Frames.unsigned(length)
-        + " bytes exceeds limits.maxMessageSize (" + node.config().limits().maxMessageSize() + ")");
-    closeGracefully(CloseReason.of(CloseCause.MESSAGE_TOO_LONG));
-  }
-
-  /**
-   * The channel knows why its peer is gone (a child process exited): nothing more can go out,
-   * but what it sent is delivered first; a handler that paused its reading gets it when it
-   * resumes ({@link #inputDelivered}), then the connection closes.
-   */
-  void peerEnded(CloseReason reason) {
-    endedBy = reason;
-    if (!in.holdsInput()) {
-      closeNow(reason);
-    }
-  }
-
-  /** Everything received so far was delivered. */
-  void inputDelivered() {
-    if (endedBy != null) {
-      closeNow(endedBy);
-    }
-  }
-
-    /** Nothing went in or out for {@code idleTimeoutMs}. */
-  void onIdle() {
-    LOG.fine(() -> "closing " + describe() + ": idle");
-    closeGracefully(CloseReason.of(CloseCause.IDLE));
-  }
-
-  void onSocketError(Throwable err) {
-    if (err instanceof OutOfMemoryError) {
-      // Netty's direct memory ran out while serving this connection: only this one closes, and it says so.
-      LOG.warning(() -> "closing " + describe() + ": out of memory (" + err.getMessage() + ")");
-      if (state != State.OPEN) {
-        node.counters().count(CloseCause.OUT_OF_MEMORY.counter()); // an open one is counted when it closes
-      }
-      closeNow(new CloseReason(CloseCause.OUT_OF_MEMORY, String.valueOf(err.getMessage())));
-      return;
-    }
-    LOG.fine(() -> "socket error on " + describe() + ": " + err);
-    closeNow(new CloseReason(CloseCause.SOCKET_ERROR, String.valueOf(err.getMessage())));
-  }
-
   /** The channel closed: everything this connection holds is given back, then everyone is told. */
   void onClosed() {
     State was = state;
@@ -382,7 +326,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     lease.release();
     stopDecoder();
     CloseReason reason = closeReason == null ? CloseReason.of(CloseCause.PEER_CLOSED) : closeReason;
-    out.failBacklog(sends::notConnected);
+    out.backlog().failAll(sends::notConnected);
     try {
       in.close(reason.toString());
     } catch (RuntimeException e) {

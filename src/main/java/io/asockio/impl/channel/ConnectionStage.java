@@ -39,21 +39,21 @@ final class ConnectionStage extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    connection.onSocketError(cause);
+    connection.ending.socketError(cause);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      connection.onIdle();
+      connection.ending.idle();
       return;
     }
     if (evt instanceof PeerEnded) {
-      connection.peerEnded(((PeerEnded) evt).reason());
+      connection.ending.peerGone(((PeerEnded) evt).reason());
       return;
     }
     if (evt instanceof ChannelInputShutdownEvent) {
-      connection.onInputShutdown(); // the channel allows half-closure: closing is ours to decide
+      connection.ending.inputShutdown(); // the channel allows half-closure: closing is ours to decide
       return;
     }
     ctx.fireUserEventTriggered(evt);

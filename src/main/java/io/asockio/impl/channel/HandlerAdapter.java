@@ -126,7 +126,7 @@ final class HandlerAdapter implements InboundFlow.Sink {
 
   @Override
   public void refuseOversized(long length) {
-    connection.messageTooLong(length);
+    connection.ending.messageTooLong(length);
   }
 
   @Override

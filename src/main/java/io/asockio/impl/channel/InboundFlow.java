@@ -171,7 +171,7 @@ final class InboundFlow {
     }
     updateReading();
     if (held.isEmpty()) {
-      connection.inputDelivered();
+      connection.ending.inputDelivered();
     }
   }
 

@@ -1,6 +1,5 @@
 package io.asockio.impl.channel;
 
-import io.asockio.api.SendException;
 import io.asockio.codec.FrameEncoder;
 import io.asockio.codec.Frames;
 import io.asockio.impl.core.OutputBudget;
@@ -14,9 +13,7 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The one way out of a connection: every byte asockio writes on a channel goes through
@@ -47,8 +44,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private boolean framed;
   // UDP: every message keeps its 8-byte header down to the peer channel, which cuts one datagram per header.
   private final boolean datagram;
-  private final ArrayDeque<BacklogEntry> backlog = new ArrayDeque<>();
-  private long backlogBytes;
+  private final Backlog backlog;
   private boolean reading;
   private int batchDepth;
   private boolean unflushed;
@@ -73,6 +69,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
     this.framed = framed;
     this.datagram = datagram;
     this.budget = budget;
+    this.backlog = new Backlog(this, owner);
   }
 
   // Whether a message written here carries its header (framed, or a datagram's boundary).
@@ -84,7 +81,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.closer = new CloseSequence(ctx);
-    this.reporter = budget == null ? null : new OutputReporter(ctx, budget, () -> backlogBytes);
+    this.reporter = budget == null ? null : new OutputReporter(ctx, budget, backlog::bufferedBytes);
   }
 
   // ---- the read loop and writability ----------------------------------------------------
@@ -129,7 +126,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
     reportQueued();
     owner.inContext(() -> {
       if (ctx.channel().isWritable()) {
-        batch(this::pump);
+        batch(backlog::pump);
       }
       ctx.fireChannelWritabilityChanged();
     });
@@ -272,15 +269,13 @@ final class OutboundQueue extends ChannelDuplexHandler {
     if (backlog.isEmpty()) {
       write(bytes);
     } else {
-      backlogBytes += bytes.readableBytes();
-      backlog.add(new BufferedWrite(bytes));
+      backlog.addWrite(bytes);
     }
   }
 
-  /** Puts a lazy or streamed sender in the backlog and starts moving it. */
-  void add(BacklogEntry entry) {
-    backlog.add(entry);
-    pump();
+  /** The lazy and streamed senders waiting behind the socket, and what waits behind them. */
+  Backlog backlog() {
+    return backlog;
   }
 
   /** Writes {@code bytes} (a reference of our own: Netty releases it) ahead of the backlog. */
@@ -361,7 +356,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   /** Bytes queued and not yet taken by the kernel: Netty's pending bytes plus the backlog's buffered ones. */
   long queuedBytes() {
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
-    return (out == null ? 0 : out.totalPendingWriteBytes()) + backlogBytes;
+    return (out == null ? 0 : out.totalPendingWriteBytes()) + backlog.bufferedBytes();
   }
 
   /** Whether the socket's write queue is above its high-water mark or a sender waits in the backlog. */
@@ -373,52 +368,11 @@ final class OutboundQueue extends ChannelDuplexHandler {
     return ctx.channel().isWritable();
   }
 
-  // ---- the backlog ----------------------------------------------------------------------
-
-  /** Moves the backlog to the socket while it is writable; called on writability and on new entries. */
-  void pump() {
-    while (!backlog.isEmpty() && ctx.channel().isWritable() && owner.isOpen()) {
-      BacklogEntry head = backlog.peek();
-      BacklogEntry.Progress progress = head.pump(this);
-      if (progress == BacklogEntry.Progress.DONE) {
-        backlog.poll();
-        backlogBytes -= head.bufferedBytes();
-      } else if (progress == BacklogEntry.Progress.SELF_DRIVEN) {
-        return; // it calls entryDone when it ends; everything else waits behind it
-      }
-    }
+  /** The backlog moved as far as it could: the output may have emptied. */
+  void backlogMoved() {
     if (isIdle() && owner.isOpen()) {
       scheduleOutputEmpty();
     }
-  }
-
-  /** A self-driven entry at the head finished: the rest of the backlog may move. */
-  void entryDone(BacklogEntry entry) {
-    if (backlog.peek() == entry) {
-      backlog.poll();
-      backlogBytes -= entry.bufferedBytes();
-      pump();
-    }
-  }
-
-  /** Whether {@code entry} is at the head of the backlog (the one allowed to write). */
-  boolean isHead(BacklogEntry entry) {
-    return backlog.peek() == entry && owner.isOpen();
-  }
-
-  void streamSendFailed(BacklogEntry entry, String reason) {
-    if (backlog.peek() == entry) {
-      backlog.poll();
-    }
-    owner.onStreamSendFailed(reason);
-  }
-
-  /** The connection is closing: fails and releases everything still in the backlog. */
-  void failBacklog(Supplier<SendException> cause) {
-    while (!backlog.isEmpty()) {
-      backlog.poll().fail(cause.get());
-    }
-    backlogBytes = 0;
   }
 
   String describe() {

@@ -85,7 +85,7 @@ final class Sends {
       if (!connection.acceptsSends()) {
         promise.fail(notConnected());
       } else {
-        out.add(new IteratorSend(source, promise, this::notOneDatagram));
+        out.backlog().add(new IteratorSend(source, promise, this::notOneDatagram));
       }
     });
     return promise.future();
@@ -103,7 +103,7 @@ final class Sends {
       } else if (!out.framed()) {
         promise.fail(new IllegalStateException("sendStream needs a framed connection; on a raw one pipe the bytes with send"));
       } else {
-        out.add(new StreamSend(source, length, promise));
+        out.backlog().add(new StreamSend(source, length, promise));
       }
     });
     return promise.future();

@@ -58,7 +58,7 @@ final class StreamSend implements BacklogEntry {
   }
 
   private void onChunk(Buffer chunk) {
-    if (!out.isHead(this)) {
+    if (!out.backlog().isHead(this)) {
       return;
     }
     sent += chunk.length();
@@ -75,7 +75,7 @@ final class StreamSend implements BacklogEntry {
   }
 
   private void onEnd() {
-    if (!out.isHead(this)) {
+    if (!out.backlog().isHead(this)) {
       return;
     }
     if (sent != length) {
@@ -83,16 +83,16 @@ final class StreamSend implements BacklogEntry {
       return;
     }
     done.tryComplete();
-    out.entryDone(this);
+    out.backlog().entryDone(this);
   }
 
   private void abort(String reason) {
-    if (!out.isHead(this)) {
+    if (!out.backlog().isHead(this)) {
       return;
     }
     done.tryFail(new SendException(SendException.Reason.SOURCE_FAILED, "streamed send to " + out.describe()
         + " failed: " + reason + "; connection closed"));
-    out.streamSendFailed(this, reason);
+    out.backlog().streamFailed(this, reason);
   }
 
   @Override

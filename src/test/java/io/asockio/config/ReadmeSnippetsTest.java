@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The processor classes README shows compile against the API as it is. */
+/** The processor classes README and the guide show compile against the API as it is. */
 class ReadmeSnippetsTest {
 
   private static final String IMPORTS = "import io.asockio.api.*;\nimport io.vertx.core.buffer.Buffer;\n"
@@ -28,9 +28,19 @@ class ReadmeSnippetsTest {
 
   @Test
   void theProcessorsInReadmeCompile() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+    assertTrue(compile("README.md") >= 1, "README shows Shouter");
+  }
+
+  @Test
+  void theProcessorsInTheGuideCompile() throws IOException {
+    assertTrue(compile("docs/GUIDE.md") >= 2, "docs/GUIDE.md shows Shouter and Archive");
+  }
+
+  // Compiles every InlineProcessor class the document shows; returns how many there were.
+  private static int compile(String document) throws IOException {
+    String text = Files.readString(Path.of(document));
     List<JavaFileObject> sources = new ArrayList<>();
-    Matcher m = CLASS.matcher(readme);
+    Matcher m = CLASS.matcher(text);
     while (m.find()) {
       String name = m.group(2);
       String code = IMPORTS + "public class " + name + " extends InlineProcessor {\n" + m.group(3) + "}\n";
@@ -41,12 +51,15 @@ class ReadmeSnippetsTest {
         }
       });
     }
-    assertTrue(sources.size() >= 2, "README shows Shouter and Archive: found " + sources.size());
+    if (sources.isEmpty()) {
+      return 0;
+    }
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     Path out = Files.createTempDirectory("readme-snippets");
     boolean ok = compiler.getTask(null, null, diagnostics, List.of("-d", out.toString(), "-classpath",
         System.getProperty("java.class.path"), "-proc:none"), null, sources).call();
-    assertTrue(ok, "README's processors do not compile: " + diagnostics.getDiagnostics());
+    assertTrue(ok, "the processors shown in " + document + " do not compile: " + diagnostics.getDiagnostics());
+    return sources.size();
   }
 }

@@ -89,6 +89,46 @@ class InlineProcessorTest {
         "lost closed after flush"), events);
   }
 
+  /** Sends 32 MiB when it connects, more than the kernel takes at once; echoes what it receives. */
+  static final class BigSender extends InlineProcessor {
+    final List<Long> queuedWhenEmpty = new CopyOnWriteArrayList<>();
+
+    @Override
+    protected void onConnected() {
+      send(Buffer.buffer(new byte[32 << 20]));
+    }
+
+    @Override
+    protected void onDataReceived(Buffer data) {
+      send(data);
+    }
+
+    @Override
+    protected void onOutputBuffersAreEmpty() {
+      queuedWhenEmpty.add(connection().queuedOutputBytes());
+    }
+  }
+
+  /**
+   * "Output empty" means the kernel took everything: after a send the socket took at once (known
+   * at the flush) and after one it took only in part (known when the rest went), never before.
+   */
+  @Test
+  void outputIsEmptyOnlyOnceTheKernelTookEverything() throws Exception {
+    BigSender sender = new BigSender();
+    Asockio node = fixture.start(AsockioConfig.of(GateConfig.tcp("tcp", HOST, 0)));
+    node.gateProcessor("tcp", () -> sender);
+    try (FrameClient c = FrameClient.named(HOST, node.port("tcp"), "reader")) {
+      assertEquals(32 << 20, c.readFrame().length);
+      Await.until("output empty after the big send", () -> !sender.queuedWhenEmpty.isEmpty());
+      c.sendFrame("small");
+      assertEquals("small", c.readText());
+      Await.until("output empty after the small answer", () -> sender.queuedWhenEmpty.size() >= 2);
+      assertTrue(sender.queuedWhenEmpty.stream().allMatch(queued -> queued == 0),
+          "bytes still queued when output was said to be empty: " + sender.queuedWhenEmpty);
+    }
+  }
+
   /** Pauses reading at every message it receives; the test resumes it. */
   static final class OneAtATime extends InlineProcessor {
     final List<String> received;

@@ -381,8 +381,8 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   }
 
   @Override
-  public ByteBuf ownedBytes(Buffer payload) {
-    return handler.ownedBytes(payload);
+  public ByteBuf ownedBytes(ByteBuf view) {
+    return handler.ownedBytes(view);
   }
 
   @Override

@@ -62,8 +62,8 @@ final class HandlerAdapter implements InboundFlow.Sink {
   }
 
   /** The bytes of {@code payload} as a reference Netty may write and release (see {@link Lending}). */
-  ByteBuf ownedBytes(Buffer payload) {
-    return lending.owned(payload);
+  ByteBuf ownedBytes(ByteBuf view) {
+    return lending.owned(view);
   }
 
   void connected() {

@@ -40,9 +40,8 @@ final class Lending {
     lentRoot = null;
   }
 
-  /** The readable bytes of {@code payload} as a reference Netty may write and release. */
-  ByteBuf owned(Buffer payload) {
-    ByteBuf view = VertxBuffers.view(payload);
+  /** The readable bytes of a payload ({@code view}: its {@code VertxBuffers.view}) as a reference Netty may write and release. */
+  ByteBuf owned(ByteBuf view) {
     ByteBuf root = root(view);
     if (!isPooled(root)) {
       return view; // memory the garbage collector owns, or that is never freed

@@ -17,8 +17,12 @@ interface OutboundOwner {
   /** A streamed send cannot finish: the connection must close now (the peer is left mid-frame). */
   void onStreamSendFailed(String reason);
 
-  /** A send's bytes, held by a reference Netty may release (a copy, or the payload's own memory). */
-  ByteBuf ownedBytes(Buffer payload);
+  /**
+   * A send's bytes, held by a reference Netty may release (a copy, or the payload's own memory).
+   *
+   * @param view the payload's bytes ({@code VertxBuffers.view}), taken once by the caller
+   */
+  ByteBuf ownedBytes(ByteBuf view);
 
   /** For logs. */
   String describe();

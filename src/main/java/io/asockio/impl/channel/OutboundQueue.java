@@ -5,12 +5,10 @@ import io.asockio.codec.Frames;
 import io.asockio.impl.core.OutputBudget;
 import io.asockio.impl.vertx.VertxBuffers;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.ChannelPromise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
@@ -28,8 +26,8 @@ import java.util.List;
  *       streamed sends ({@link StreamSend}) are in front, later writes wait behind them, so
  *       order holds; the backlog moves only while the channel is writable.</li>
  *   <li><b>Completion when asked.</b> When the owner wants to know that the output emptied,
- *       an empty write with a promise goes behind the data; when it completes, everything
- *       written before it reached the kernel.</li>
+ *       {@link WriteCompletion} finds out after each flush (at once when the socket took
+ *       everything, else from an empty write behind the data).</li>
  * </ul>
  *
  * Event loop only.
@@ -48,8 +46,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private boolean reading;
   private int batchDepth;
   private boolean unflushed;
-  private long writeSeq;
-  private long completedSeq;
+  private WriteCompletion completion;
   private boolean emptyScheduled;
   private long messagesOut;
   private long bytesOut;
@@ -81,6 +78,11 @@ final class OutboundQueue extends ChannelDuplexHandler {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.closer = new CloseSequence(ctx);
+    this.completion = new WriteCompletion(ctx, () -> {
+      if (isIdle()) {
+        scheduleOutputEmpty();
+      }
+    });
     this.reporter = budget == null ? null : new OutputReporter(ctx, budget, backlog::bufferedBytes);
   }
 
@@ -162,7 +164,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
     messagesOut++;
     bytesOut += length;
     if (datagram && backlog.isEmpty()) {
-      write(new DatagramMessage(owner.ownedBytes(payload))); // one datagram, from the memory it is in
+      write(new DatagramMessage(owner.ownedBytes(view))); // one datagram, from the memory it is in
       return;
     }
     if (length <= FrameEncoder.COPY_THRESHOLD) {
@@ -174,7 +176,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
       enqueue(copy.writeBytes(view, view.readerIndex(), length));
       return;
     }
-    ByteBuf bytes = owner.ownedBytes(payload);
+    ByteBuf bytes = owner.ownedBytes(view); // the same view: one slice per send, not two
     if (!headers()) {
       enqueue(bytes);
       return;
@@ -239,7 +241,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   /** The bytes of {@code payload} as a reference Netty may write and release. */
   ByteBuf owned(Buffer payload) {
-    return owner.ownedBytes(payload);
+    return owner.ownedBytes(VertxBuffers.view(payload));
   }
 
   /** Bytes {@code payloads} take on the wire, framed or not. */
@@ -285,7 +287,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
 
   private void write(Object message) {
     ctx.write(message, ctx.voidPromise());
-    writeSeq++;
+    completion.wrote();
     unflushed = true;
     if (!reading && batchDepth == 0) {
       flush();
@@ -297,18 +299,18 @@ final class OutboundQueue extends ChannelDuplexHandler {
       return;
     }
     unflushed = false;
-    if (tracksCompletion()) {
-      trackCompletion();
-    }
     ctx.flush();
+    if (tracksCompletion()) {
+      completion.check();
+    }
     reportQueued();
   }
 
   /** Flushes now and tracks completion even if nothing new was written (for a drain wait or a close after flush). */
   void flushTracked() {
     unflushed = false;
-    trackCompletion();
     ctx.flush();
+    completion.check();
     reportQueued();
   }
 
@@ -322,22 +324,9 @@ final class OutboundQueue extends ChannelDuplexHandler {
     return owner.wantsOutputEmpty() || !backlog.isEmpty();
   }
 
-  // An empty write behind the data: its completion says that everything before it reached the kernel.
-  private void trackCompletion() {
-    long seq = writeSeq;
-    ChannelPromise done = ctx.newPromise();
-    done.addListener(f -> {
-      completedSeq = Math.max(completedSeq, seq);
-      if (isIdle()) {
-        scheduleOutputEmpty();
-      }
-    });
-    ctx.write(Unpooled.EMPTY_BUFFER, done);
-  }
-
   /** Whether everything written so far reached the kernel and nothing waits in the backlog. */
   boolean isIdle() {
-    return completedSeq == writeSeq && backlog.isEmpty() && !unflushed;
+    return completion.caughtUp() && backlog.isEmpty() && !unflushed;
   }
 
   // Deferred to its own task: a handler that sends from onOutputEmpty must not recurse without end.

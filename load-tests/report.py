@@ -150,15 +150,34 @@ def write(results, out_dir):
             http_point = p["scenario"] == "http-recheck"
             cond = ("%s x %d conns" % (human(p["size"]), p["connections"]) if http_point
                     else "%s, %d x %d in flight" % (human(p["size"]), p["connections"], p["window"]))
-            role = "metrics" if p["system"] == "asockio-metrics" else "asockio" if p["system"].startswith("asockio") else "netty"
+            role = {"asockio-metrics": "metrics", "asockio-plain": "plain"}.get(
+                p["system"], "asockio" if p["system"].startswith("asockio") else "netty")
             grouped[(p["scenario"][:-8], cond)][role] = p
         for (scenario, cond), by in grouped.items():
             field = "requests_per_s" if scenario == "http" else "frames_per_s"
-            a, n = by.get("asockio"), by.get("netty")
-            ratio = "%.2f" % (a[field] / n[field]) if a and n and n[field] else "-"
-            lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-                scenario, cond, fmt(a and a[field]), fmt(n and n[field]), ratio,
-                " ".join(fmt(v) for v in a["values"]) if a else "-", " ".join(fmt(v) for v in n["values"]) if n else "-"))
+            n = by.get("netty")
+            for role, label in (("asockio", scenario), ("plain", scenario + ", plain style")):
+                a = by.get(role)
+                if not a:
+                    continue
+                ratio = "%.2f" % (a[field] / n[field]) if n and n[field] else "-"
+                lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    label, cond, fmt(a[field]), fmt(n and n[field]), ratio,
+                    " ".join(fmt(v) for v in a["values"]), " ".join(fmt(v) for v in n["values"]) if n else "-"))
+        tails = [(key, by) for key, by in grouped.items() if key[0] == "http" and by.get("netty", {}).get("p99_us")]
+        if tails:
+            lines += ["", "p99 latency (wrk) of the HTTP points measured again, medians of the same rounds "
+                      "(1 KiB with 1, 10 and 200 connections are always measured again: the latency goal):", "",
+                      "| condition | style | asockio p99 us | raw Netty p99 us | ratio | asockio rounds | raw Netty rounds |",
+                      "|---|---|---|---|---|---|---|"]
+            for (scenario, cond), by in tails:
+                n = by["netty"]
+                for role, style in (("asockio", "inline"), ("plain", "plain")):
+                    a = by.get(role)
+                    if a and a.get("p99_us"):
+                        lines.append("| %s | %s | %s | %s | %.2f | %s | %s |" % (
+                            cond, style, fmt(a["p99_us"]), fmt(n["p99_us"]), a["p99_us"] / n["p99_us"],
+                            " ".join(fmt(v) for v in a["p99_values"]), " ".join(fmt(v) for v in n["p99_values"])))
         with_metrics = [(key, by) for key, by in grouped.items() if "metrics" in by]
         if with_metrics:
             lines += ["", "With metrics on, in the same rounds:", "",

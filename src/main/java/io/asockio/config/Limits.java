@@ -22,7 +22,8 @@ import io.vertx.core.json.JsonObject;
  *                             message would pass it stops being read until there is room (0: half of the
  *                             JVM's direct-memory limit, see {@link #heldInputBudget()})
  * @param shutdownGraceMs      when the node stops, time its connections get to send what is queued
- *                             for them (and the peers to take it) before they are cut
+ *                             for them (and the peers to take it) before they are cut; also how long a
+ *                             handler that paused its reading gets to read what a peer sent before it ended
  * @param maxNodeOutputBytes   output queued on all connections of the node together beyond which a
  *                             send is refused ({@code OUTPUT_FULL}), so that slow readers cannot exhaust
  *                             the memory everyone's reads need (0: three eighths of the JVM's

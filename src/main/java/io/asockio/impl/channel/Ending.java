@@ -4,6 +4,8 @@ import io.asockio.api.CloseCause;
 import io.asockio.api.CloseReason;
 import io.asockio.codec.Frames;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -11,8 +13,10 @@ import java.util.logging.Logger;
  * reports decides how it closes.
  *
  * <pre>
- *  peer half-closed    ─► open: deliver, send what is queued, close ("closed by peer"); handshake: close
+ *  peer half-closed    ─► open: deliver (even to a paused handler, on resume), send what is queued,
+ *                         close ("closed by peer"); handshake: close
  *  peer gone (exited)  ─► deliver what it sent (even to a paused handler, on resume), then cut
+ *                         (a paused handler gets limits.shutdownGraceMs to resume, either way)
  *  idle                ─► close gracefully ("idle")
  *  socket error        ─► cut ("socket error"; out of direct memory: "out of memory", this one only)
  *  message too long    ─► close gracefully ("message too long"), unless the handler streams
@@ -25,21 +29,26 @@ final class Ending {
   private static final Logger LOG = Logger.getLogger(Ending.class.getName());
 
   private final ChannelConnection c;
-  private CloseReason endedBy; // the peer is gone: close once what it sent was delivered
+  private CloseReason endedBy; // the peer ended while a paused handler held its input: why it closes once delivered
+  private boolean endedGracefully; // a half-close: queued output still goes out (a peer that is gone: cut)
+  private ScheduledFuture<?> deliveryDeadline;
 
   Ending(ChannelConnection connection) {
     this.c = connection;
   }
 
   /**
-   * The peer shut its side down (half-close): it sends nothing more, but what it asked for
-   * still reaches it. During the handshake there is nothing to answer: it closes at once.
+   * The peer shut its side down (half-close): it sends nothing more, but what it sent is
+   * delivered and what it asked for still reaches it. During the handshake there is nothing
+   * to answer: it closes at once.
    */
   void inputShutdown() {
     if (c.isClosingOrClosed()) {
       c.out().peerEnded(); // a close of ours is under way: it ends at once if its FIN went out, else after our last byte
     } else if (c.state() != ChannelConnection.State.OPEN) {
       c.closeGracefully(CloseReason.of(CloseCause.PEER_CLOSED));
+    } else if (c.holdsInput()) {
+      awaitDelivery(CloseReason.of(CloseCause.PEER_CLOSED), true); // a close now would drop them
     } else {
       c.closeWhenFlushed(CloseReason.of(CloseCause.PEER_CLOSED));
     }
@@ -51,8 +60,9 @@ final class Ending {
    * resumes ({@link #inputDelivered}), then the connection closes.
    */
   void peerGone(CloseReason reason) {
-    endedBy = reason;
-    if (!c.holdsInput()) {
+    if (c.holdsInput()) {
+      awaitDelivery(reason, false);
+    } else {
       c.closeNow(reason);
     }
   }
@@ -60,7 +70,34 @@ final class Ending {
   /** Everything received so far was delivered. */
   void inputDelivered() {
     if (endedBy != null) {
-      c.closeNow(endedBy);
+      deliveryDeadline.cancel(false);
+      end();
+    }
+  }
+
+  // A paused handler still has messages from a peer that ended: it gets them when it resumes, then the connection
+  // closes. One that does not resume within limits.shutdownGraceMs loses them: a peer that left must not hold a
+  // connection for ever.
+  private void awaitDelivery(CloseReason reason, boolean graceful) {
+    endedBy = reason;
+    endedGracefully = graceful;
+    long graceMs = c.node.config().limits().shutdownGraceMs();
+    deliveryDeadline = c.channel.eventLoop().schedule(() -> c.inContext(() -> {
+      if (endedBy != null && !c.isClosingOrClosed()) {
+        LOG.warning(() -> "closing " + c.describe() + ": its peer ended, and " + c.heldInputBytes()
+            + " bytes it sent were not read within limits.shutdownGraceMs (" + graceMs + " ms)");
+        end();
+      }
+    }), graceMs, TimeUnit.MILLISECONDS);
+  }
+
+  private void end() {
+    CloseReason reason = endedBy;
+    endedBy = null;
+    if (endedGracefully) {
+      c.closeWhenFlushed(reason);
+    } else {
+      c.closeNow(reason);
     }
   }
 

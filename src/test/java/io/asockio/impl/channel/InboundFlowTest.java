@@ -6,12 +6,15 @@ import io.asockio.api.SendException;
 
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
+import io.asockio.config.Limits;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,6 +85,43 @@ class InboundFlowTest {
       e.channel.close();
       assertEquals(0, e.connection.heldInputBytes());
       assertEquals("closed closed by peer", pauser.events.get(pauser.events.size() - 1));
+    }
+  }
+
+  @Test
+  void aPeerThatHalfClosesWhileAPausedHandlerHoldsItsMessagesHasThemDeliveredFirst() {
+    Pauser pauser = new Pauser();
+    try (Embedded e = open(pauser)) {
+      e.in(Embedded.frame("1"), Embedded.frame("2"), Embedded.frame("3"));
+      // The peer's FIN, read with its data (epoll reads to the end on RDHUP, even while paused).
+      e.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      e.channel.runPendingTasks();
+      assertTrue(e.channel.isOpen(), "open while the paused handler has messages to read");
+      assertEquals(List.of("open alice", "msg 1"), pauser.events);
+      e.connection.resumeReading();
+      e.connection.resumeReading();
+      e.channel.runPendingTasks();
+      assertEquals(List.of("open alice", "msg 1", "msg 2", "msg 3", "closed closed by peer"), pauser.events);
+      assertFalse(e.channel.isOpen());
+    }
+  }
+
+  @Test
+  void aHandlerThatDoesNotResumeWithinTheGraceLosesWhatAPeerThatEndedSent() {
+    Pauser pauser = new Pauser();
+    try (Embedded e = open(pauser)) {
+      e.channel.freezeTime();
+      e.in(Embedded.frame("1"), Embedded.frame("2"));
+      e.channel.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
+      e.channel.advanceTimeBy(Limits.DEFAULT_SHUTDOWN_GRACE_MS - 1, TimeUnit.MILLISECONDS);
+      e.channel.runScheduledPendingTasks();
+      assertTrue(e.channel.isOpen(), "within the grace");
+      e.channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+      e.channel.runScheduledPendingTasks();
+      e.channel.runPendingTasks();
+      assertFalse(e.channel.isOpen(), "closed once the grace passed");
+      assertEquals(List.of("open alice", "msg 1", "closed closed by peer"), pauser.events);
+      assertEquals(0, e.connection.heldInputBytes(), "what it held is released");
     }
   }
 

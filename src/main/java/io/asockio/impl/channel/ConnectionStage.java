@@ -27,11 +27,6 @@ final class ConnectionStage extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    // Vert.x read nothing of this loop: nothing for it to complete.
-  }
-
-  @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     connection.onClosed();
     ctx.fireChannelInactive();

@@ -79,6 +79,9 @@ final class Ending {
   // closes. One that does not resume within limits.shutdownGraceMs loses them: a peer that left must not hold a
   // connection for ever.
   private void awaitDelivery(CloseReason reason, boolean graceful) {
+    if (deliveryDeadline != null) {
+      deliveryDeadline.cancel(false); // a child's stdout ended, then it exited: the later news decides
+    }
     endedBy = reason;
     endedGracefully = graceful;
     long graceMs = c.node.config().limits().shutdownGraceMs();

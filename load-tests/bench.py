@@ -351,16 +351,12 @@ def main():
             for server in udp.values():
                 java_load(["bench.UdpLoad", "127.0.0.1", str(server.port), "8", "8", "1024", str(4 * WARM + 2), "1"], 4 * WARM + 120)
             for size, peers, window in UDP_POINTS:
-                rounds = {name: [] for name in udp}
-                for _ in range(UDP_ROUNDS):
-                    for name, server in udp.items():
-                        rounds[name].append(java_load(["bench.UdpLoad", "127.0.0.1", str(server.port), str(peers), str(window),
-                                                       str(size), str(SECS), str(WARM)], SECS + WARM + 120))
-                        progress.step("udp %s %dB %dx%d" % (name, size, peers, window))
+                rounds = alternating(udp, UDP_ROUNDS, lambda server: java_load(
+                    ["bench.UdpLoad", "127.0.0.1", str(server.port), str(peers), str(window), str(size), str(SECS),
+                     str(WARM)], SECS + WARM + 120), progress, "udp %%s %dB %dx%d" % (size, peers, window))
                 for name, rs in rounds.items():
-                    mid = sorted(rs, key=lambda r: r["messages_per_s"])[len(rs) // 2]
-                    record(dict(mid, scenario="udp-echo", system=name, values=[r["messages_per_s"] for r in rs],
-                                losses=[r["loss"] for r in rs]))
+                    record(dict(median_round(rs, "messages_per_s"), scenario="udp-echo", system=name,
+                                values=[r["messages_per_s"] for r in rs], losses=[r["loss"] for r in rs]))
         finally:
             for s in udp.values():
                 s.stop()
@@ -382,15 +378,12 @@ def main():
                    "raw-netty": Server("raw-netty", JVM_SERVER + ["-cp", CP, "bench.RawNettyEcho", "{port}"]).start()}
         try:
             for size, conns, window in TRANSPORT_POINTS:
-                rounds = {name: [] for name in servers}
-                for _ in range(TRANSPORT_ROUNDS):
-                    for name, server in servers.items():
-                        rounds[name].append(java_load(["bench.FramedLoad", "127.0.0.1", str(server.port), str(conns), str(window),
-                                                       str(size), str(SECS), str(WARM)], SECS + WARM + 120))
-                        progress.step("transport %s %dB %dx%d" % (name, size, conns, window))
+                rounds = alternating(servers, TRANSPORT_ROUNDS, lambda server: java_load(
+                    ["bench.FramedLoad", "127.0.0.1", str(server.port), str(conns), str(window), str(size), str(SECS),
+                     str(WARM)], SECS + WARM + 120), progress, "transport %%s %dB %dx%d" % (size, conns, window))
                 for name, rs in rounds.items():
-                    mid = sorted(rs, key=lambda r: r["frames_per_s"])[len(rs) // 2]
-                    record(dict(mid, scenario="transport", system=name, values=[r["frames_per_s"] for r in rs]))
+                    record(dict(median_round(rs, "frames_per_s"), scenario="transport", system=name,
+                                values=[r["frames_per_s"] for r in rs]))
         finally:
             for s in servers.values():
                 s.stop()
@@ -487,6 +480,22 @@ def publish(results, out_dir):
         shutil.rmtree(latest, ignore_errors=True)
         shutil.copytree(out_dir, latest)
         log("results in", out_dir, "and", latest)
+
+
+def alternating(servers, rounds, measure, progress, label):
+    """Measures each server `rounds` times, the servers taking turns (the machine's drift hits all alike);
+    returns every server's results in order. `label` has a %s for the server's name."""
+    results = {name: [] for name in servers}
+    for _ in range(rounds):
+        for name, server in servers.items():
+            results[name].append(measure(server))
+            progress.step(label % name)
+    return results
+
+
+def median_round(results, field):
+    """The round whose `field` is the median (the whole result, so its latencies stay with its rate)."""
+    return sorted(results, key=lambda r: r[field])[len(results) // 2]
 
 
 def median(values):

@@ -63,7 +63,7 @@ public class HttpServer {
       Buffer batch = null;
       boolean close = false;
       while (pos < end && !close) {
-        int headEnd = indexOfBlankLine(in, pos, end);
+        int headEnd = scanHead(in, pos, end);
         if (headEnd < 0) {
           if (end - pos > MAX_HEAD) {
             send.accept(error(431, "Request Header Fields Too Large"));
@@ -82,7 +82,7 @@ public class HttpServer {
           close = true;
         } else {
           answer = response(n);
-          close = wantsClose(in, pos, headEnd);
+          close = closeRequested;
         }
         pos = headEnd + 4;
         if (batch == null && (close || pos >= end)) {
@@ -124,40 +124,65 @@ public class HttpServer {
       return (int) n;
     }
 
-    private static final byte[] CONNECTION_CLOSE = "\r\nconnection: close".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HTTP_1_0 = " http/1.0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "close".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEEP_ALIVE = "keep-alive".getBytes(StandardCharsets.US_ASCII);
 
-    private static boolean wantsClose(Buffer in, int start, int headEnd) {
-      return contains(in, start, headEnd, CONNECTION_CLOSE)
-          || (contains(in, start, headEnd, HTTP_1_0) && !contains(in, start, headEnd, KEEP_ALIVE));
-    }
+    // Set by scanHead: the request asks to close the connection after its answer.
+    private boolean closeRequested;
 
-    // ASCII, case-insensitive, needle in lower case; no allocation, as it runs for every request.
-    private static boolean contains(Buffer in, int from, int to, byte[] needle) {
-      next:
-      for (int i = from; i + needle.length <= to; i++) {
-        for (int j = 0; j < needle.length; j++) {
-          int b = in.getByte(i + j);
-          if (b >= 'A' && b <= 'Z') {
-            b += 'a' - 'A';
-          }
-          if (b != needle[j]) {
-            continue next;
-          }
+    /**
+     * One pass over a request head, as it runs for every request: returns where its blank line
+     * starts (-1: the head is not all here yet) and notes whether it asks to close
+     * ("Connection: close", or HTTP/1.0 without "Connection: keep-alive").
+     */
+    private int scanHead(Buffer in, int from, int end) {
+      int lineStart = from;
+      boolean http10 = false;
+      boolean close = false;
+      boolean keepAlive = false;
+      for (int i = from + 1; i < end; i++) {
+        if (in.getByte(i) != '\n' || in.getByte(i - 1) != '\r') {
+          continue;
         }
-        return true;
-      }
-      return false;
-    }
-
-    private static int indexOfBlankLine(Buffer in, int from, int end) {
-      for (int i = from; i + 3 < end; i++) {
-        if (in.getByte(i + 3) == '\n' && in.getByte(i) == '\r' && in.getByte(i + 1) == '\n' && in.getByte(i + 2) == '\r') {
-          return i;
+        int lineEnd = i - 1;
+        if (lineEnd == lineStart && lineStart > from) {
+          closeRequested = close || (http10 && !keepAlive);
+          return lineStart - 2;
         }
+        if (lineStart == from) {
+          http10 = lineEnd - lineStart >= HTTP_1_0.length && matches(in, lineEnd - HTTP_1_0.length, HTTP_1_0);
+        } else if (lineEnd - lineStart >= CONNECTION.length && matches(in, lineStart, CONNECTION)) {
+          close |= contains(in, lineStart + CONNECTION.length, lineEnd, CLOSE);
+          keepAlive |= contains(in, lineStart + CONNECTION.length, lineEnd, KEEP_ALIVE);
+        }
+        lineStart = i + 1;
       }
       return -1;
+    }
+
+    // ASCII, case-insensitive, needle in lower case; no allocation.
+    private static boolean matches(Buffer in, int at, byte[] needle) {
+      for (int j = 0; j < needle.length; j++) {
+        int b = in.getByte(at + j);
+        if (b >= 'A' && b <= 'Z') {
+          b += 'a' - 'A';
+        }
+        if (b != needle[j]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static boolean contains(Buffer in, int from, int to, byte[] needle) {
+      for (int i = from; i + needle.length <= to; i++) {
+        if (matches(in, i, needle)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -62,6 +62,9 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private boolean closing;
   private CloseReason closeWhenFlushed; // closeAfterFlush, or the peer half-closed: why it closes once output is out
   private boolean resumeOnEmpty;
+  // The frame or datagram decoder, as Pipelines installed it; none on raw connections and after a switch to raw.
+  // Held here rather than looked up: a pipeline lookup by type walks every stage (twice per connection's life).
+  private volatile MessageStage messageStage;
 
   ChannelConnection(NodeContext node, ConnectionOrigin origin, int instance, Channel channel, Context context,
                     PeerFacts peer, GuardLease lease, DialOutcome dial) {
@@ -70,7 +73,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
     this.channel = channel;
     this.lease = lease;
     this.dial = dial;
-    this.out = new OutboundQueue(this, origin.framed(), origin.datagram(), node.output().share());
+    this.out = new OutboundQueue(this, origin, node.output().share());
     this.handler = new HandlerAdapter(this, channel, node.counters(),
         e -> closeGracefully(new CloseReason(CloseCause.HANDLER_FAILED, String.valueOf(e))));
     this.in = new InboundFlow(handler, this);
@@ -103,6 +106,14 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   /** This connection's share of the node's held-input budget. */
   HeldInputBudget.Claim heldInputClaim() {
     return heldInput;
+  }
+
+  void messageStage(MessageStage stage) {
+    this.messageStage = stage;
+  }
+
+  MessageStage messageStage() {
+    return messageStage;
   }
 
   // ---- output -----------------------------------------------------------------------------
@@ -192,16 +203,17 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
 
   @Override
   public long heldInputBytes() {
-    MessageStage decoder = channel.pipeline().get(MessageStage.class);
+    MessageStage decoder = messageStage;
     return in.heldBytes() + (decoder == null ? 0 : decoder.retainedBytes());
   }
 
   @Override
   public void switchToRaw() {
     run(() -> {
-      FrameDecoderStage decoder = channel.pipeline().get(FrameDecoderStage.class);
-      if (decoder != null && out.framed() && state == State.OPEN) {
+      if (messageStage instanceof FrameDecoderStage && out.framed() && state == State.OPEN) {
         out.framed(false);
+        FrameDecoderStage decoder = (FrameDecoderStage) messageStage;
+        messageStage = null; // it leaves the pipeline
         decoder.switchToRaw();
       }
     });
@@ -279,7 +291,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   }
 
   void stopDecoder() {
-    MessageStage decoder = channel.pipeline().get(MessageStage.class);
+    MessageStage decoder = messageStage;
     if (decoder != null) {
       decoder.stop();
     }

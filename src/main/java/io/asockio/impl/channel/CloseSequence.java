@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 
@@ -25,11 +26,14 @@ final class CloseSequence {
   static final long LINGER_MS = 2_000;
 
   private final ChannelHandlerContext ctx;
+  private final boolean tls;
   private boolean closingAfterWrites; // afterWrites began: waiting for our last bytes to reach the kernel
   private boolean lingering;          // our FIN went out: waiting for the peer's end
+  private ScheduledFuture<?> lingerDeadline;
 
-  CloseSequence(ChannelHandlerContext ctx) {
+  CloseSequence(ChannelHandlerContext ctx, boolean tls) {
     this.ctx = ctx;
+    this.tls = tls;
   }
 
   /** Closes once what was written so far reached the kernel. */
@@ -57,10 +61,10 @@ final class CloseSequence {
       ctx.close(); // the peer ended already (or cannot be waited for): a plain close is a FIN
       return;
     }
-    SslHandler tls = ctx.pipeline().get(SslHandler.class);
-    if (tls != null) {
+    SslHandler tlsHandler = tls ? ctx.pipeline().get(SslHandler.class) : null;
+    if (tlsHandler != null) {
       // TLS has its own end (close_notify): Netty's handler sends ours and waits for the peer's.
-      tls.setCloseNotifyReadTimeoutMillis(LINGER_MS);
+      tlsHandler.setCloseNotifyReadTimeoutMillis(LINGER_MS);
       ctx.close();
       return;
     }
@@ -71,9 +75,13 @@ final class CloseSequence {
       }
       lingering = true;
       channel.config().setAutoRead(true); // drain what the peer still sends, so the close stays a FIN
-      ctx.executor().schedule(() -> {
+      ScheduledFuture<?> deadline = ctx.executor().schedule(() -> {
         ctx.close();
       }, LINGER_MS, TimeUnit.MILLISECONDS);
+      lingerDeadline = deadline;
+      // Most peers end well before the deadline: a timer left behind per connection would pile
+      // up in the event loop's timer queue under connection churn (thousands per second).
+      channel.closeFuture().addListener(closed -> deadline.cancel(false));
     });
   }
 
@@ -88,6 +96,11 @@ final class CloseSequence {
     if (!closingAfterWrites || lingering) {
       ctx.close();
     }
+  }
+
+  /** The timer that ends the wait for the peer's end (null until our FIN went out); for tests. */
+  ScheduledFuture<?> lingerDeadline() {
+    return lingerDeadline;
   }
 
   /** Closes at once, dropping what the kernel still holds (RST). */

@@ -29,6 +29,11 @@ public record ConnectionOrigin(String via, String name, GateConfig.Transport tra
         link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0, link.endpoint().maxDatagramSize());
   }
 
+  /** Whether the connection runs over TLS (Vert.x's handler holds writes of its own, and closes with close_notify). */
+  public boolean tls() {
+    return "tls".equals(transportName);
+  }
+
   /** Whether one datagram carries one message (UDP) rather than frames on a byte stream. */
   public boolean datagram() {
     return maxDatagramSize > 0;

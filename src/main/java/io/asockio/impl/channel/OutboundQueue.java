@@ -42,6 +42,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private boolean framed;
   // UDP: every message keeps its 8-byte header down to the peer channel, which cuts one datagram per header.
   private final boolean datagram;
+  private final boolean tls;
   private final Backlog backlog;
   private boolean reading;
   private int batchDepth;
@@ -53,18 +54,15 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
   private OutputReporter reporter;
 
-  OutboundQueue(OutboundOwner owner, boolean framed) {
-    this(owner, framed, false, null);
-  }
-
   /**
-   * @param datagram the channel sends one datagram per message ({@code DatagramPeerChannel}):
-   *                 messages keep their headers on the way there, raw ones too
+   * @param origin framed or raw; over TLS; a datagram channel ({@code DatagramPeerChannel}) sends
+   *               one datagram per message, so messages keep their headers on the way there, raw ones too
    */
-  OutboundQueue(OutboundOwner owner, boolean framed, boolean datagram, OutputBudget.Share budget) {
+  OutboundQueue(OutboundOwner owner, ConnectionOrigin origin, OutputBudget.Share budget) {
     this.owner = owner;
-    this.framed = framed;
-    this.datagram = datagram;
+    this.framed = origin.framed();
+    this.datagram = origin.datagram();
+    this.tls = origin.tls();
     this.budget = budget;
     this.backlog = new Backlog(this, owner);
   }
@@ -77,8 +75,10 @@ final class OutboundQueue extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    this.closer = new CloseSequence(ctx);
-    this.completion = new WriteCompletion(ctx, () -> {
+    this.closer = new CloseSequence(ctx, tls);
+    // Under TLS, or on a UDP peer's or a child's channel, a flush does not hand the bytes to the socket's own buffer.
+    boolean writesReachSocket = !tls && !(ctx.channel() instanceof VirtualChannel);
+    this.completion = new WriteCompletion(ctx, writesReachSocket, () -> {
       if (isIdle()) {
         scheduleOutputEmpty();
       }

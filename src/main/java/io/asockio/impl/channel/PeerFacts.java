@@ -30,12 +30,13 @@ public final class PeerFacts {
     this.certificateSans = certificateSans;
   }
 
-  public static PeerFacts of(NetSocket socket) {
+  /** @param tls the socket is a TLS gate's (known from its config: asking the socket walks its pipeline) */
+  public static PeerFacts of(NetSocket socket, boolean tls) {
     SocketAddress remote = socket.remoteAddress();
     String key = remote == null || remote.isDomainSocket() ? null : remote.hostAddress();
     String cn = null;
     List<String> sans = List.of();
-    if (socket.isSsl()) {
+    if (tls) {
       try {
         List<Certificate> chain = socket.peerCertificates();
         if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate) {

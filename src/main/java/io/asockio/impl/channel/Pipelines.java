@@ -107,10 +107,13 @@ public final class Pipelines {
                                       ChannelConnection c) {
     long keywordLimit = node.config().limits().maxKeywordLength();
     if (origin.datagram()) {
-      pipeline.addBefore(before, DatagramStage.NAME, new DatagramStage(keywordLimit));
+      DatagramStage stage = new DatagramStage(keywordLimit);
+      c.messageStage(stage);
+      pipeline.addBefore(before, DatagramStage.NAME, stage);
     } else {
-      pipeline.addBefore(before, FrameDecoderStage.NAME, new FrameDecoderStage(keywordLimit, pipeline.channel().alloc(),
-          c.heldInputClaim()));
+      FrameDecoderStage stage = new FrameDecoderStage(keywordLimit, pipeline.channel().alloc(), c.heldInputClaim());
+      c.messageStage(stage);
+      pipeline.addBefore(before, FrameDecoderStage.NAME, stage);
     }
   }
 

@@ -4,8 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.ssl.SniHandler;
-import io.netty.handler.ssl.SslHandler;
 
 /**
  * Knows whether everything written on a channel so far reached the kernel. Checked after a
@@ -18,11 +16,16 @@ final class WriteCompletion {
   private final Runnable caughtUp;
   private long written;
   private long completed;
-  private Boolean writesReachSocket; // known at the first check, once the pipeline is complete
+  private final boolean writesReachSocket;
 
-  /** @param caughtUp called when a checked point completes (maybe later, from Netty's completion) */
-  WriteCompletion(ChannelHandlerContext ctx, Runnable caughtUp) {
+  /**
+   * @param writesReachSocket a flush hands the bytes to the socket's own buffer (not under TLS, which holds
+   *                          writes of its own, nor on a UDP peer's or a child's channel, which hand them on)
+   * @param caughtUp          called when a checked point completes (maybe later, from Netty's completion)
+   */
+  WriteCompletion(ChannelHandlerContext ctx, boolean writesReachSocket, Runnable caughtUp) {
     this.ctx = ctx;
+    this.writesReachSocket = writesReachSocket;
     this.caughtUp = caughtUp;
   }
 
@@ -54,13 +57,7 @@ final class WriteCompletion {
     caughtUp.run();
   }
 
-  // Only where a flush hands the bytes to the socket's own buffer: TLS holds writes of its own, and a UDP peer's
-  // or a child's channel hands them on to another buffer.
   private boolean socketBufferEmpty() {
-    if (writesReachSocket == null) {
-      writesReachSocket = !(ctx.channel() instanceof VirtualChannel) && ctx.pipeline().get(SslHandler.class) == null
-          && ctx.pipeline().get(SniHandler.class) == null;
-    }
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
     return writesReachSocket && out != null && out.totalPendingWriteBytes() == 0; // every entry counts, an empty one too
   }

@@ -59,7 +59,7 @@ public final class GateVerticle extends VerticleBase {
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
       ChannelConnection connection = Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(),
-          context, PeerFacts.of(socket));
+          context, PeerFacts.of(socket, gate.tls() != null));
       // The gate stops: what is queued for the peer goes out, then the connection ends (Vert.x cuts it after the grace time).
       socket.shutdownHandler(v -> connection.close(CloseReason.of(CloseCause.NODE_STOPPING)));
     });

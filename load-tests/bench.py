@@ -76,6 +76,12 @@ UDP_ROUNDS = 3 if QUICK else 5
 # epoll against io_uring (the same asockio jar), framed echo: (size, connections, in flight); alternated rounds.
 TRANSPORT_POINTS = [(1024, 1, 64), (1024, 200, 1), (65536, 1, 64)]
 TRANSPORT_ROUNDS = 3
+# Connection churn: every request on a new connection (wrk sends "Connection: close"), so what a server spends per
+# connection (accept, set-up, close) decides. (size, connections); alternated rounds; the servers that honour the header.
+CHURN = (1024, 50)
+CHURN_ROUNDS = 3
+CHURN_SYSTEMS = ["asockio-inline", "asockio-plain", "raw-netty", "vertx-http", "go-net-http", "asyncio-httptools",
+                 "uvloop-httptools"]
 # Process links (for the record): (message size, messages in flight) through a child `cat`.
 PROCESS_POINTS = [(1024, 64), (1 << 20, 4)]
 
@@ -214,9 +220,11 @@ def parse_latency_us(text):
     return float(m.group(1)) * {"us": 1, "ms": 1000, "s": 1e6}[m.group(2)] if m else None
 
 
-def wrk(port, size, conns, secs):
+def wrk(port, size, conns, secs, close=False):
+    """close: every request asks the server to close after its answer (a new connection per request)."""
     cmd = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--timeout", "10s", "--latency",
-           "-s", os.path.join(HERE, "latency.lua"), "http://127.0.0.1:%d/%d" % (port, size)]
+           "-s", os.path.join(HERE, "latency.lua")] + (["-H", "Connection: close"] if close else []) + [
+           "http://127.0.0.1:%d/%d" % (port, size)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=secs + 60).stdout
     result = {"requests_per_s": 0.0, "mib_per_s": 0.0, "errors": 0}
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
@@ -234,7 +242,8 @@ def wrk(port, size, conns, secs):
     result["max_us"] = parse_latency_us(m.group(1)) if m else None
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if m:
-        result["errors"] += sum(int(x) for x in m.groups())
+        # wrk counts the server's close after each answer as a read error: expected when asked for.
+        result["errors"] += sum(int(x) for i, x in enumerate(m.groups()) if not (close and i == 1))
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if m:
         result["errors"] += int(m.group(1))
@@ -276,12 +285,15 @@ def main():
     results = {"machine": machine(), "points": []}
     want = lambda s: ONLY is None or s in ONLY
 
-    servers = http_servers() if want("http") else []
+    servers = http_servers() if want("http") or want("churn") else []
     # Connection counts first: after the multi-megabyte points a server may still be busy for a while.
     http_points = [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS] + [("size", s, 200) for s in HTTP_SIZES]
     framed_systems = ["asockio", "raw-netty"] + (["asockio-metrics"] if METRICS else [])
     framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
-    total = (len(http_points) * len(servers) + 3 * len(servers) + (len(framed_points) * len(framed_systems) if want("framed") else 0)
+    if not want("http"):
+        http_points = []
+    churn_servers = {s.name: s for s in servers if s.name in CHURN_SYSTEMS} if want("churn") else {}
+    total = (len(http_points) * len(servers) + (3 * len(servers) if http_points else 0) + len(churn_servers) * CHURN_ROUNDS + (len(framed_points) * len(framed_systems) if want("framed") else 0)
              + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 * HUGE_ROUNDS if want("huge") else 0) + (3 if want("bus") else 0)
              + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0)
              + (len(TRANSPORT_POINTS) * TRANSPORT_ROUNDS * 3 if want("transport") else 0))
@@ -303,7 +315,8 @@ def main():
                     r = wrk(s.port, REFERENCE[1], REFERENCE[2], SECS)
                     record(dict(r, scenario="http-reference", system=s.name, size=REFERENCE[1], connections=REFERENCE[2], repeat=tag))
                     progress.step("reference %s %s" % (tag, s.name))
-            reference("start")
+            if http_points:
+                reference("start")
             for i, (pack, size, conns) in enumerate(http_points):
                 if i == len(http_points) // 2:
                     reference("middle")
@@ -319,7 +332,16 @@ def main():
                     record(dict(r, scenario="http-" + pack, system=s.name, size=size, connections=conns,
                                 restarted_after_crash=restarted))
                     progress.step("http %s %dB x%d" % (s.name, size, conns))
-            reference("end")
+            for s in churn_servers.values():  # the accept and close paths have their own code to compile
+                wrk(s.port, CHURN[0], CHURN[1], 4 * WARM + 2, close=True)
+            def churn(server):
+                wrk(server.port, CHURN[0], CHURN[1], WARM, close=True)
+                return wrk(server.port, CHURN[0], CHURN[1], SECS, close=True)
+            for name, rounds in alternating(churn_servers, CHURN_ROUNDS, churn, progress, "churn %s").items():
+                record(dict(median_round(rounds, "requests_per_s"), scenario="http-churn", system=name, size=CHURN[0],
+                            connections=CHURN[1], values=[r["requests_per_s"] for r in rounds]))
+            if http_points:
+                reference("end")
         finally:
             for s in servers:
                 s.stop()

@@ -138,6 +138,20 @@ def write(results, out_dir):
                 lines.append("| %s | %s | %s | %s | %s |" % (s, fmt(v[0]), fmt(v[1]), fmt(v[2]), spread))
         lines.append("")
 
+    churn = [p for p in points if p["scenario"] == "http-churn"]
+    if churn:
+        netty = next((p for p in churn if p["system"] == "raw-netty"), None)
+        lines += ["## Connection churn: a new connection per request (HTTP %s, %d connections, \"Connection: close\"; "
+                  "medians of %d alternating rounds)" % (human(churn[0]["size"]), churn[0]["connections"], len(churn[0]["values"])),
+                  "", "What a server spends per connection (accept, set-up, close) decides here; reported, not a goal point.", "",
+                  "| system | requests (connections) / s | / raw Netty | rounds |", "|---|---|---|---|"]
+        for p in sorted(churn, key=lambda p: -p["requests_per_s"]):
+            lines.append("| %s | %s | %s | %s |" % (
+                p["system"], fmt(p["requests_per_s"]),
+                "%.2f" % (p["requests_per_s"] / netty["requests_per_s"]) if netty and netty["requests_per_s"] else "-",
+                " ".join(fmt(v) for v in p["values"])))
+        lines.append("")
+
     rechecked = [p for p in points if p["scenario"] in ("http-recheck", "framed-recheck")]
     if rechecked:
         lines += ["## Points under the goal, measured again", "",

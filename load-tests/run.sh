@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # asockio load tests. Installs what they need (Debian packages), builds asockio and the peers,
-# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,framed,udp,process,transport,sharing,many,huge,bus] [--systems=...] [--metrics]
+# then runs bench.py. Usage: load-tests/run.sh [--quick] [--only=http,churn,framed,udp,process,transport,sharing,many,huge,bus] [--systems=...] [--metrics]
 #   --quick  a pass of about ten minutes; without it, the full packs (about an hour)
 #   --fi-dir DIR  the original FI-ASockIOCore's HTTP server from a checkout in DIR joins the HTTP systems
 #   --recheck=results/<run>  only measure again the points of that run under 0.9x raw Netty

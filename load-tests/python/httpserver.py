@@ -34,6 +34,8 @@ class HttpProtocol(asyncio.Protocol):
             self.transport.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
             return
         self.transport.write(response(n))
+        if not self.parser.should_keep_alive():  # "Connection: close", or HTTP/1.0 without keep-alive
+            self.transport.close()  # after what was written
 
     def data_received(self, data):
         try:

@@ -289,7 +289,8 @@ def main():
     # Connection counts first: after the multi-megabyte points a server may still be busy for a while.
     http_points = [("concurrency", s, c) for s in HTTP_CONC_SIZES for c in HTTP_CONCS] + [("size", s, 200) for s in HTTP_SIZES]
     framed_systems = ["asockio", "raw-netty"] + (["asockio-metrics"] if METRICS else [])
-    framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))]
+    # (1 KiB, 1 x 1): one message in flight, the latency-bound path (a round trip per message).
+    framed_points = [(s, c, w) for s in FRAMED_SIZES for (c, w) in ((1, 64), (200, 1))] + [(1024, 1, 1)]
     if not want("http"):
         http_points = []
     churn_servers = {s.name: s for s in servers if s.name in CHURN_SYSTEMS} if want("churn") else {}

@@ -64,7 +64,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   private boolean resumeOnEmpty;
   // The frame or datagram decoder, as Pipelines installed it; none on raw connections and after a switch to raw.
   // Held here rather than looked up: a pipeline lookup by type walks every stage (twice per connection's life).
-  private volatile MessageStage messageStage;
+  volatile MessageStage messageStage;
 
   ChannelConnection(NodeContext node, ConnectionOrigin origin, int instance, Channel channel, Context context,
                     PeerFacts peer, GuardLease lease, DialOutcome dial) {
@@ -106,14 +106,6 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   /** This connection's share of the node's held-input budget. */
   HeldInputBudget.Claim heldInputClaim() {
     return heldInput;
-  }
-
-  void messageStage(MessageStage stage) {
-    this.messageStage = stage;
-  }
-
-  MessageStage messageStage() {
-    return messageStage;
   }
 
   // ---- output -----------------------------------------------------------------------------

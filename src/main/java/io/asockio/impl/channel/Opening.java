@@ -119,7 +119,7 @@ final class Opening {
     }
     HandlerAdapter handler = c.handler;
     handler.bind(node.handlerFor(record, c));
-    MessageStage decoder = c.messageStage();
+    MessageStage decoder = c.messageStage;
     if (decoder != null) {
       long max = node.config().limits().maxMessageSize();
       long threshold = handler.streamThreshold();

@@ -108,11 +108,11 @@ public final class Pipelines {
     long keywordLimit = node.config().limits().maxKeywordLength();
     if (origin.datagram()) {
       DatagramStage stage = new DatagramStage(keywordLimit);
-      c.messageStage(stage);
+      c.messageStage = stage;
       pipeline.addBefore(before, DatagramStage.NAME, stage);
     } else {
       FrameDecoderStage stage = new FrameDecoderStage(keywordLimit, pipeline.channel().alloc(), c.heldInputClaim());
-      c.messageStage(stage);
+      c.messageStage = stage;
       pipeline.addBefore(before, FrameDecoderStage.NAME, stage);
     }
   }

@@ -288,10 +288,14 @@ def write(results, out_dir):
     many = [p for p in points if p["scenario"] == "many-clients"]
     for p in many:
         lines += ["## Many named clients", "",
-                  "%d named clients: all connected: %s in %.2f s; server RSS %.0f MiB (%.0f before), heap in use %.0f MiB; "
-                  "one message by name to each: all reached: %s in %.2f s." % (
-                      p["clients"], p["all_connected"], p["connect_s"], p["server_rss_mib"], p["server_rss_before_mib"],
-                      p["server_heap_mib"], p["all_reached_by_name"], p["by_name_s"]), ""]
+                  "%d named clients (from %s source addresses): all connected: %s in %.2f s; server RSS %.0f MiB (%.0f before), "
+                  "heap in use after a GC %.0f MiB (%.1f KiB per client); directory size %s; one message by name to each "
+                  "through the direct API: all reached: %s in %.2f s; through the event bus: all reached: %s in %s s "
+                  "(%s replies OK)." % (
+                      p["clients"], p.get("source_addresses", 1), p["all_connected"], p["connect_s"], p["server_rss_mib"],
+                      p["server_rss_before_mib"], p["server_heap_mib"], p["server_heap_mib"] * 1024 / max(p["clients"], 1),
+                      p.get("directory_size", "-"), p["all_reached_by_name"], p["by_name_s"], p.get("all_reached_by_bus", "-"),
+                      "%.2f" % p["by_bus_s"] if "by_bus_s" in p else "-", p.get("bus_replies_ok", "-")), ""]
 
     huge = [p for p in points if p["scenario"] == "huge-message"]
     if huge:

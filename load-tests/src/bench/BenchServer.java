@@ -42,11 +42,21 @@ public final class BenchServer {
           node.send(cmd[1] + i, hello);
         }
         send(Buffer.buffer("sent " + n + " in " + (System.nanoTime() - t0) / 1000 + " us"));
+      } else if (cmd[0].equals("busbroadcast")) {
+        // The Vert.x way: a request to each client's bus address; answers "bus N ok K" once every reply came.
+        int n = Integer.parseInt(cmd[2]);
+        Buffer hello = Buffer.buffer("hello through the bus");
+        java.util.List<io.vertx.core.Future<?>> replies = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          replies.add(node.vertx().eventBus().request(io.asockio.api.BusAddresses.client(cmd[1] + i), hello));
+        }
+        io.vertx.core.Future.join(replies).onComplete(done -> send(Buffer.buffer("bus " + n + " ok "
+            + replies.stream().filter(io.vertx.core.Future::succeeded).count())));
       } else if (cmd[0].equals("stats")) {
         System.gc();
         long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        send(Buffer.buffer("heap " + used + " clients " + node.clients().size() + " direct " + directMemory()
-            + " fds " + openDescriptors()));
+        node.directory().size().onComplete(size -> send(Buffer.buffer("heap " + used + " clients " + node.clients().size()
+            + " direct " + directMemory() + " fds " + openDescriptors() + " directory " + (size.succeeded() ? size.result() : -1))));
       }
     }
   }

@@ -23,17 +23,23 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * N named clients connected at once to BenchServer: time until every one got OK, the
- * server's RSS and heap, then one message by name to each (sent by the server) and the time
- * until all arrived. Prints one JSON line.
+ * server's RSS and heap (after a GC) and its directory's size, then one message by name to
+ * each (sent by the server through its direct API), then one more through the event bus
+ * (a request to each client's bus address), and the time until all arrived. Clients dial
+ * from 127.0.0.1, 127.0.0.2, ... (at most {@value #PER_SOURCE_ADDRESS} each), so that loopback
+ * ports suffice. Prints one JSON line.
  *
  * Usage: ManyClients PORT N SERVER_PID [HOLD_SECONDS]
  */
 public final class ManyClients {
 
+  /** Clients per source address: well under the kernel's ephemeral port range (about 28,000 ports). */
+  static final int PER_SOURCE_ADDRESS = 20_000;
+
   static final class Client extends ChannelInboundHandlerAdapter {
     final String name;
     final CountDownLatch ok;
-    final CountDownLatch got;
+    volatile CountDownLatch got;
     final AtomicReference<String> lastText;
     int frames;
     long remaining = -1;
@@ -95,19 +101,27 @@ public final class ManyClients {
     CountDownLatch got = new CountDownLatch(n);
     AtomicReference<String> control = new AtomicReference<>();
     List<Channel> channels = new ArrayList<>();
+    List<Client> clients = new ArrayList<>();
     long rssBefore = status(pid, "VmRSS");
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      String name = "m-" + i;
-      Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+      Client client = new Client("m-" + i, ok, got, new AtomicReference<>());
+      clients.add(client);
+      // The source address is bound without a port (the kernel picks it at connect, by the whole 4-tuple): binding
+      // a port first searches for one no socket uses, slower with every client connected.
+      Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+          .option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true)
+          .handler(new ChannelInitializer<SocketChannel>() {
         @Override
         protected void initChannel(SocketChannel ch) {
-          ch.pipeline().addLast(new Client(name, ok, got, new AtomicReference<>()));
+          ch.pipeline().addLast(client);
         }
       });
-      channels.add(b.connect("127.0.0.1", port).sync().channel());
+      String source = "127.0.0." + (1 + i / PER_SOURCE_ADDRESS);
+      channels.add(b.connect(new java.net.InetSocketAddress("127.0.0.1", port), new java.net.InetSocketAddress(source, 0))
+          .sync().channel());
     }
-    boolean allOk = ok.await(120, TimeUnit.SECONDS);
+    boolean allOk = ok.await(60, TimeUnit.SECONDS);
     double connectSeconds = (System.nanoTime() - t0) / 1e9;
     CountDownLatch controlOk = new CountDownLatch(1);
     CountDownLatch controlGot = new CountDownLatch(2);
@@ -129,13 +143,32 @@ public final class ManyClients {
     long t1 = System.nanoTime();
     byte[] cmd = ("broadcast m- " + n).getBytes(StandardCharsets.UTF_8);
     ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(cmd.length).writeBytes(cmd));
-    boolean allGot = got.await(120, TimeUnit.SECONDS);
+    boolean allGot = got.await(60, TimeUnit.SECONDS);
     double broadcastSeconds = (System.nanoTime() - t1) / 1e9;
+    long reachedByName = n - got.getCount();
+    // Again through the event bus: a fresh count per client, and the server's answer with its replies.
+    CountDownLatch gotByBus = new CountDownLatch(n);
+    clients.forEach(c -> c.got = gotByBus);
+    control.set(null);
+    long t2 = System.nanoTime();
+    byte[] busCmd = ("busbroadcast m- " + n).getBytes(StandardCharsets.UTF_8);
+    ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(busCmd.length).writeBytes(busCmd));
+    boolean allGotByBus = gotByBus.await(60, TimeUnit.SECONDS);
+    double busSeconds = (System.nanoTime() - t2) / 1e9;
+    until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while ((control.get() == null || !control.get().startsWith("bus ")) && System.nanoTime() < until) {
+      Thread.onSpinWait(); // the direct broadcast's own answer ("sent ...") may still come first
+    }
+    String busAnswer = control.get(); // "bus N ok K"
+    long busReplies = busAnswer == null ? -1 : Long.parseLong(busAnswer.split(" ")[3]);
+    long directory = heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[9]);
     System.out.printf("{\"clients\": %d, \"all_connected\": %b, \"connect_s\": %.3f, \"server_rss_mib\": %.1f, "
             + "\"server_rss_before_mib\": %.1f, \"server_heap_mib\": %.1f, \"all_reached_by_name\": %b, \"by_name_s\": %.3f, "
-            + "\"reached\": %d}%n",
+            + "\"reached\": %d, \"all_reached_by_bus\": %b, \"by_bus_s\": %.3f, \"reached_by_bus\": %d, \"bus_replies_ok\": %d, "
+            + "\"directory_size\": %d, \"source_addresses\": %d}%n",
         n, allOk, connectSeconds, rss / 1048576.0, rssBefore / 1048576.0,
-        heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[1]) / 1048576.0, allGot, broadcastSeconds, n - got.getCount());
+        heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[1]) / 1048576.0, allGot, broadcastSeconds, reachedByName,
+        allGotByBus, busSeconds, n - gotByBus.getCount(), busReplies, directory, (n + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS);
     if (args.length > 3) {
       Thread.sleep(Long.parseLong(args[3]) * 1000); // HOLD_SECONDS: keep them connected, e.g. for a heap histogram
     }

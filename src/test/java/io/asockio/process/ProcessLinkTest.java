@@ -224,9 +224,13 @@ class ProcessLinkTest {
     Recorder seen = new Recorder() {
       @Override
       public void onDataReceived(ClientConnection connection, Buffer message) {
+        remote.add(connection.remoteAddress()); // before the recorder shows the message to the test thread
         super.onDataReceived(connection, message);
-        remote.add(connection.remoteAddress());
-        connection.pauseReading(); // after the first message: the second waits
+        if (remote.size() == 1) {
+          // After the first message only: the second waits. Pausing again after the second would be
+          // a handler that stops reading, and the child's exit (read after its output) would wait with it.
+          connection.pauseReading();
+        }
       }
     };
     Asockio node = fixture.start(AsockioConfig.of(), seen);

@@ -253,6 +253,12 @@ def wrk(port, size, conns, secs, close=False):
     return result
 
 
+def warmed_wrk(port, size, conns, secs, close=False):
+    """A point as measured everywhere here: a WARM-second run, then the measured one."""
+    wrk(port, size, conns, WARM, close)
+    return wrk(port, size, conns, secs, close)
+
+
 def java_load(args, timeout):
     cmd = ["taskset", "-c", LOAD_CPU] + JVM_LOAD + ["-cp", CP] + args
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -315,8 +321,7 @@ def main():
                 wrk(s.port, REFERENCE[1], REFERENCE[2], 4 * WARM + 2)
             def reference(tag):
                 for s in servers:
-                    wrk(s.port, REFERENCE[1], REFERENCE[2], WARM)
-                    r = wrk(s.port, REFERENCE[1], REFERENCE[2], SECS)
+                    r = warmed_wrk(s.port, REFERENCE[1], REFERENCE[2], SECS)
                     record(dict(r, scenario="http-reference", system=s.name, size=REFERENCE[1], connections=REFERENCE[2], repeat=tag))
                     progress.step("reference %s %s" % (tag, s.name))
             if http_points:
@@ -331,16 +336,13 @@ def main():
                     if restarted:
                         log("%s exited (code %s); starting it again" % (s.name, s.proc.returncode))
                         s.start()
-                    wrk(s.port, size, conns, WARM)
-                    r = wrk(s.port, size, conns, secs)
+                    r = warmed_wrk(s.port, size, conns, secs)
                     record(dict(r, scenario="http-" + pack, system=s.name, size=size, connections=conns,
                                 restarted_after_crash=restarted))
                     progress.step("http %s %dB x%d" % (s.name, size, conns))
             for s in churn_servers.values():  # the accept and close paths have their own code to compile
                 wrk(s.port, CHURN[0], CHURN[1], 4 * WARM + 2, close=True)
-            def churn(server):
-                wrk(server.port, CHURN[0], CHURN[1], WARM, close=True)
-                return wrk(server.port, CHURN[0], CHURN[1], SECS, close=True)
+            churn = lambda server: warmed_wrk(server.port, CHURN[0], CHURN[1], SECS, close=True)
             for name, rounds in alternating(churn_servers, CHURN_ROUNDS, churn, progress, "churn %s").items():
                 record(dict(median_round(rounds, "requests_per_s"), scenario="http-churn", system=name, size=CHURN[0],
                             connections=CHURN[1], values=[r["requests_per_s"] for r in rounds]))
@@ -578,21 +580,16 @@ def recheck(results, record):
             for s in servers:
                 wrk(s.port, REFERENCE[1], REFERENCE[2], 4 * WARM + 2)
             for size, conns in http:
-                measured = [s for s in servers if s.name == "raw-netty" or s.name in styles[(size, conns)]]
-                values = {s.name: [] for s in measured}
-                p99 = {s.name: [] for s in measured}
-                for _ in range(RECHECK_ROUNDS):
-                    for s in measured:
-                        wrk(s.port, size, conns, WARM)
-                        r = wrk(s.port, size, conns, SECS)
-                        values[s.name].append(r["requests_per_s"])
-                        p99[s.name].append(r["p99_us"])
-                        progress.step("recheck http %s %dB x%d" % (s.name, size, conns))
-                for name, v in values.items():
-                    tails = [x for x in p99[name] if x is not None]
+                measured = {s.name: s for s in servers if s.name == "raw-netty" or s.name in styles[(size, conns)]}
+                rounds = alternating(measured, RECHECK_ROUNDS, lambda s: warmed_wrk(s.port, size, conns, SECS), progress,
+                                     "recheck http %%s %dB x%d" % (size, conns))
+                for name, rs in rounds.items():
+                    v = [r["requests_per_s"] for r in rs]
+                    p99 = [r["p99_us"] for r in rs]
+                    tails = [x for x in p99 if x is not None]
                     record({"scenario": "http-recheck", "system": name, "size": size, "connections": conns,
                             "requests_per_s": median(v), "values": v,
-                            "p99_us": median(tails) if tails else None, "p99_values": p99[name]})
+                            "p99_us": median(tails) if tails else None, "p99_values": p99})
         finally:
             for s in servers:
                 s.stop()
@@ -604,14 +601,11 @@ def recheck(results, record):
                                                 env={"ASOCKIO_BENCH_METRICS": "1"}).start()
         try:
             for size, conns, window in framed:
-                values = {name: [] for name in servers}
-                for _ in range(RECHECK_ROUNDS):
-                    for name, s in servers.items():
-                        r = java_load(["bench.FramedLoad", "127.0.0.1", str(s.port), str(conns), str(window), str(size),
-                                       str(SECS), str(WARM)], SECS + WARM + 120)
-                        values[name].append(r["frames_per_s"])
-                        progress.step("recheck framed %s %dB %dx%d" % (name, size, conns, window))
-                for name, v in values.items():
+                rounds = alternating(servers, RECHECK_ROUNDS, lambda s: java_load(
+                    ["bench.FramedLoad", "127.0.0.1", str(s.port), str(conns), str(window), str(size), str(SECS), str(WARM)],
+                    SECS + WARM + 120), progress, "recheck framed %%s %dB %dx%d" % (size, conns, window))
+                for name, rs in rounds.items():
+                    v = [r["frames_per_s"] for r in rs]
                     record({"scenario": "framed-recheck", "system": name, "size": size, "connections": conns,
                             "window": window, "frames_per_s": median(v), "values": v})
         finally:

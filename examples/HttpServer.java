@@ -135,7 +135,8 @@ public class HttpServer {
     /**
      * One pass over a request head, as it runs for every request: returns where its blank line
      * starts (-1: the head is not all here yet) and notes whether it asks to close
-     * ("Connection: close", or HTTP/1.0 without "Connection: keep-alive").
+     * ("Connection: close", or HTTP/1.0 without "Connection: keep-alive"). The raw Netty reference of
+     * the benchmark (load-tests/src/bench/RawNettyHttp.java) runs this same scan over a ByteBuf.
      */
     private int scanHead(Buffer in, int from, int end) {
       int lineStart = from;

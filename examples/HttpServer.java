@@ -217,8 +217,9 @@ public class HttpServer {
       System.out.println("http (inline) listening on 127.0.0.1:" + node.port("http"));
       return;
     }
-    // Plain style: one thread, one parser per client, answers sent from the loop.
-    IoCore core = IoCore.start(vertx, config).await();
+    // Plain style: one thread, one parser per client, answers sent from the loop, which
+    // also does the connections' reads and writes (no hand-off between threads per request).
+    IoCore core = IoCore.startOnThisThread(vertx, config);
     System.out.println("http (plain) listening on 127.0.0.1:" + core.node().port("http"));
     Map<Long, RequestParser> parsers = new HashMap<>();
     while (true) {

@@ -1,6 +1,8 @@
 package io.asockio.api;
 
 import io.asockio.config.AsockioConfig;
+import io.asockio.impl.node.Node;
+import io.asockio.impl.vertx.CallerLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,14 +12,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The plain-code style: a loop on an ordinary thread (a worker or a virtual thread) polls
@@ -48,17 +46,11 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class IoCore implements AutoCloseable {
 
   private volatile Asockio node;
+  /** The poller's own event loop for the plain gates' connections, or null (they live on Vert.x's event loops). */
+  private final CallerLoop callerLoop;
+  private final IoEvents events;
   private final long maxUnreadBytes;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
-  private Set<Long> connectedExpected = new LinkedHashSet<>();
-  private Set<Long> connectedUnknown = new LinkedHashSet<>();
-  private Set<Long> disconnected = new LinkedHashSet<>();
-  private Set<Long> readable = new LinkedHashSet<>();
-  private Set<Long> drained = new LinkedHashSet<>();
   private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
-  /** Per event-loop thread: a wake-up of the poller is already scheduled for this turn. */
-  private final ThreadLocal<boolean[]> wakePending = ThreadLocal.withInitial(() -> new boolean[1]);
   private volatile long streamThreshold = -1;
 
   /** Unread messages of one client: Buffers and StreamInputs, in order. Guarded by its own monitor. */
@@ -69,17 +61,53 @@ public final class IoCore implements AutoCloseable {
     ClientConnection connection;
   }
 
-  private IoCore(AsockioConfig config) {
+  private IoCore(AsockioConfig config, CallerLoop callerLoop) {
     this.maxUnreadBytes = config.limits().maxUnreadBytes();
+    this.callerLoop = callerLoop;
+    this.events = new IoEvents(callerLoop);
   }
 
-  /** Starts a node whose connections without a processor are served through this API. */
+  /**
+   * Starts a node whose connections without a processor are served through this API. Their
+   * I/O runs on Vert.x's event loops; any one thread at a time may poll.
+   */
   public static Future<IoCore> start(Vertx vertx, AsockioConfig config) {
-    IoCore core = new IoCore(config); // exists before the first connection can open
+    IoCore core = new IoCore(config, null); // exists before the first connection can open
     return Asockio.start(vertx, config, core.new Feed()).map(node -> {
       core.node = node;
       return core;
     });
+  }
+
+  /**
+   * Starts a node whose plain gates' connections (TCP, Unix, TLS gates without a processor or
+   * a delivery) live on the calling thread, as in the original's single-threaded loop: their
+   * reads, writes and events happen inside this thread's {@link #ioIteration}, with no hand-off
+   * to another thread per message. Between two calls they wait. Blocks until the node serves.
+   *
+   * <p>Only this thread may call {@link #ioIteration} and {@link #close}; a send from another
+   * thread goes out at this thread's next iteration. UDP gates, links and gates with a processor
+   * or a delivery keep their Vert.x event loops.
+   *
+   * @throws IllegalStateException on an event-loop thread
+   */
+  public static IoCore startOnThisThread(Vertx vertx, AsockioConfig config) throws Exception {
+    if (Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("startOnThisThread makes the calling thread poll: call it from a worker, a virtual"
+          + " or a main thread, never from an event loop");
+    }
+    CallerLoop loop = CallerLoop.ofCurrentThread(vertx);
+    IoCore core = new IoCore(config, loop);
+    Future<Asockio> started = loop.runUntil(Asockio.startWith(vertx, config, node -> {
+      node.handler(core.new Feed());
+      ((Node) node).plainGatesOn(loop.context());
+    }));
+    if (started.failed()) {
+      loop.shutdown();
+      throw started.cause() instanceof Exception e ? e : new IllegalStateException(started.cause());
+    }
+    core.node = started.result();
+    return core;
   }
 
   /** The node underneath, for what this API does not cover (links, counters, processors). */
@@ -99,83 +127,7 @@ public final class IoCore implements AutoCloseable {
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException("ioIteration blocks: call it from a worker or virtual thread, never from an event loop");
     }
-    long nanos = timeout.toNanos();
-    lock.lock();
-    try {
-      while (nothingHappened() && nanos > 0) {
-        nanos = changed.awaitNanos(nanos);
-      }
-      IoIterationResult result = new IoIterationResult(connectedExpected, connectedUnknown, disconnected, readable, drained);
-      connectedExpected = new LinkedHashSet<>();
-      connectedUnknown = new LinkedHashSet<>();
-      disconnected = new LinkedHashSet<>();
-      readable = new LinkedHashSet<>();
-      drained = new LinkedHashSet<>();
-      return result;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private boolean nothingHappened() {
-    return connectedExpected.isEmpty() && connectedUnknown.isEmpty() && disconnected.isEmpty() && readable.isEmpty()
-        && drained.isEmpty();
-  }
-
-  // Reads the current field under the lock: the sets are swapped by ioIteration.
-  private enum Kind { CONNECTED_EXPECTED, CONNECTED_UNKNOWN, DISCONNECTED, READABLE, DRAINED }
-
-  private void event(Kind kind, long id) {
-    lock.lock();
-    try {
-      switch (kind) {
-        case CONNECTED_EXPECTED -> connectedExpected.add(id);
-        case CONNECTED_UNKNOWN -> connectedUnknown.add(id);
-        case DISCONNECTED -> disconnected.add(id);
-        case READABLE -> readable.add(id);
-        case DRAINED -> drained.add(id);
-        default -> throw new IllegalArgumentException(kind.name());
-      }
-    } finally {
-      lock.unlock();
-    }
-    wakePollerAfterThisTurn();
-  }
-
-  /**
-   * Wakes the polling thread once per event-loop turn, after the loop handled every socket
-   * that was ready, instead of once per event: woken per message, a poller sharing the
-   * loop's core preempts it for every request.
-   */
-  private void wakePollerAfterThisTurn() {
-    Context context = Vertx.currentContext();
-    if (context == null || !Context.isOnEventLoopThread()) {
-      wakePoller();
-      return;
-    }
-    boolean[] pending = wakePending.get();
-    if (!pending[0]) {
-      pending[0] = true;
-      try {
-        // Queued on the event loop behind the sockets it is handling now.
-        context.runOnContext(v -> {
-          pending[0] = false;
-          wakePoller();
-        });
-      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-        pending[0] = false;
-        wakePoller();
-      }
-    }
-  }
-
-  private void wakePoller() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    return events.take(timeout.toNanos());
   }
 
   // ---- reading ----------------------------------------------------------------------------
@@ -323,10 +275,24 @@ public final class IoCore implements AutoCloseable {
     }
   }
 
-  /** Stops the node. */
+  /**
+   * Stops the node. Started {@link #startOnThisThread on this thread}: call it on that
+   * thread, which runs the stop to its end (the connections live there).
+   */
   @Override
   public void close() {
-    node.stop();
+    if (callerLoop == null) {
+      node.stop();
+      return;
+    }
+    if (!callerLoop.isOwner()) {
+      throw new IllegalStateException("this IoCore's connections live on the thread that started it: close it there");
+    }
+    try {
+      callerLoop.runUntil(node.stop());
+    } finally {
+      callerLoop.shutdown();
+    }
   }
 
   // ---- the connection handler feeding the sets and inboxes --------------------------------
@@ -345,7 +311,7 @@ public final class IoCore implements AutoCloseable {
       synchronized (inbox) {
         inbox.messages.add(input);
       }
-      event(Kind.READABLE, connection.id());
+      events.add(IoEvents.Kind.READABLE, connection.id());
     }
 
     @Override
@@ -357,7 +323,8 @@ public final class IoCore implements AutoCloseable {
         inbox.paused = false;
       }
       ClientKind kind = connection.kind();
-      c.event(kind == ClientKind.EXPECTED || kind == ClientKind.OUTGOING ? Kind.CONNECTED_EXPECTED : Kind.CONNECTED_UNKNOWN,
+      c.events.add(kind == ClientKind.EXPECTED || kind == ClientKind.OUTGOING ? IoEvents.Kind.CONNECTED_EXPECTED
+          : IoEvents.Kind.CONNECTED_UNKNOWN,
           connection.id());
     }
 
@@ -377,12 +344,12 @@ public final class IoCore implements AutoCloseable {
       if (pause) {
         connection.pauseReading();
       }
-      c.event(Kind.READABLE, connection.id());
+      c.events.add(IoEvents.Kind.READABLE, connection.id());
     }
 
     @Override
     public void onOutputBuffersAreEmpty(ClientConnection connection) {
-      event(Kind.DRAINED, connection.id());
+      events.add(IoEvents.Kind.DRAINED, connection.id());
     }
 
     @Override
@@ -396,7 +363,7 @@ public final class IoCore implements AutoCloseable {
           }
         }
       }
-      c.event(Kind.DISCONNECTED, connection.id());
+      c.events.add(IoEvents.Kind.DISCONNECTED, connection.id());
     }
   }
 

@@ -4,9 +4,11 @@ import io.asockio.api.ClientConnection;
 import io.asockio.api.CloseReason;
 import io.asockio.api.ConnectionHandler;
 import io.asockio.config.AsockioConfig;
+import io.asockio.config.GateConfig;
 import io.asockio.config.GateLimits;
 import io.asockio.impl.metrics.NodeMetrics;
 import io.asockio.security.AccessRules;
+import io.vertx.core.Context;
 
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,7 @@ public final class NodeContext {
   private final OutputBudget output;
   private volatile NodeMetrics metrics;
   private volatile AccessRules access;
+  private volatile Context plainGatesContext;
 
   public NodeContext(AsockioConfig config, ClientRegistry registry, HandlerRoutes routes) {
     this.config = config;
@@ -80,6 +83,24 @@ public final class NodeContext {
   /** The node-wide budget for queued output. */
   public OutputBudget output() {
     return output;
+  }
+
+  /**
+   * Where the connections of plain gates (no processor, no delivery) live when a poller
+   * drives their I/O itself, or null: then they live on their gate verticle's event loop.
+   */
+  public Context plainGatesContext() {
+    return plainGatesContext;
+  }
+
+  /** Puts the connections of plain gates on {@code context}; before the gates listen. */
+  public void plainGatesContext(Context context) {
+    this.plainGatesContext = context;
+  }
+
+  /** Whether the gate's connections are served by the node's default handler (no processor, no delivery). */
+  public boolean isPlainGate(GateConfig gate) {
+    return gate.processor() == null && gate.deliverTo() == null && !routes.hasGateProcessor(gate.name());
   }
 
   /** The access rules in force. */

@@ -9,6 +9,7 @@ import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.vertx.VertxChannels;
 import io.netty.channel.ChannelHandlerContext;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -55,15 +56,19 @@ public final class GateVerticle extends VerticleBase {
       TlsOptions.apply(options, gate.tls());
     }
     server = vertx.createNetServer(options);
+    // A poller that drives its own I/O takes the plain gates' connections onto its thread.
+    Context caller = node.plainGatesContext();
+    Context connections = caller != null && node.isPlainGate(gate) ? caller : context;
     // The stages go in right here, on the socket's context, before any byte can arrive.
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
       ChannelConnection connection = Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(),
-          context, PeerFacts.of(socket, gate.tls() != null));
+          connections, PeerFacts.of(socket, gate.tls() != null));
       // The gate stops: what is queued for the peer goes out, then the connection ends (Vert.x cuts it after the grace time).
       socket.shutdownHandler(v -> connection.close(CloseReason.of(CloseCause.NODE_STOPPING)));
     });
-    return server.listen(address).onSuccess(s -> {
+    // Vert.x registers accepted channels on the event loop of the context that listens.
+    return VertxChannels.call(connections, () -> server.listen(address)).onSuccess(s -> {
       if (gate.transport() == GateConfig.Transport.TCP) {
         boundPort.accept(s.actualPort());
       }

@@ -23,6 +23,7 @@ import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Processors;
 import io.asockio.impl.link.LinkVerticle;
 import io.asockio.security.AccessRules;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -266,6 +267,11 @@ public final class Node implements Asockio {
   public Asockio handler(ConnectionHandler handler) {
     routes.nodeHandler(handler);
     return this;
+  }
+
+  /** Puts the connections of plain gates on {@code connections} (a poller's own loop); in startWith's setup. */
+  public void plainGatesOn(Context connections) {
+    context.plainGatesContext(connections);
   }
 
   @Override

@@ -60,4 +60,15 @@ public final class VertxChannels {
       internal.endDispatch(previous);
     }
   }
+
+  /** Like {@link #dispatch}, returning what {@code callback} returns (for calls that take the current context). */
+  public static <T> T call(Context context, java.util.function.Supplier<T> callback) {
+    ContextInternal internal = (ContextInternal) context;
+    ContextInternal previous = internal.beginDispatch();
+    try {
+      return callback.get();
+    } finally {
+      internal.endDispatch(previous);
+    }
+  }
 }

@@ -87,7 +87,9 @@ public final class IoCore implements AutoCloseable {
    *
    * <p>Only this thread may call {@link #ioIteration} and {@link #close}; a send from another
    * thread goes out at this thread's next iteration. UDP gates, links and gates with a processor
-   * or a delivery keep their Vert.x event loops.
+   * or a delivery keep their Vert.x event loops. Never block this thread on a future
+   * ({@code await()}, {@code node().stop().await()}): what completes it may need this very
+   * thread's loop; poll, or {@link #close} to stop.
    *
    * @throws IllegalStateException on an event-loop thread
    */

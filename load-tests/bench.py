@@ -562,9 +562,12 @@ def recheck(results, record):
         for c in below_goal(points, ("http-size", "http-concurrency"), http_key, style, "requests_per_s"):
             styles.setdefault(c, []).append(style)
     if any(p["scenario"] in ("http-size", "http-concurrency") for p in points):
+        # Both styles' tails, where the pass measured them.
+        measured_styles = {p["system"] for p in points if p["scenario"] in ("http-size", "http-concurrency")}
         for c in LATENCY_POINTS:
-            if "asockio-inline" not in styles.setdefault(c, []):
-                styles[c].append("asockio-inline")
+            for style in ("asockio-inline", "asockio-plain"):
+                if style in measured_styles and style not in styles.setdefault(c, []):
+                    styles[c].append(style)
     http = list(styles)
     framed_key = lambda p: (p["size"], p["connections"], p["window"])
     framed = below_goal(points, ("framed",), framed_key, "asockio", "frames_per_s")

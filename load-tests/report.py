@@ -181,7 +181,7 @@ def write(results, out_dir):
         tails = [(key, by) for key, by in grouped.items() if key[0] == "http" and by.get("netty", {}).get("p99_us")]
         if tails:
             lines += ["", "p99 latency (wrk) of the HTTP points measured again, medians of the same rounds "
-                      "(1 KiB with 1, 10 and 200 connections are always measured again: the latency goal):", "",
+                      "(1 KiB with 1, 10 and 200 connections are always measured again, in both styles: the latency goal):", "",
                       "| condition | style | asockio p99 us | raw Netty p99 us | ratio | asockio rounds | raw Netty rounds |",
                       "|---|---|---|---|---|---|---|"]
             for (scenario, cond), by in tails:

@@ -88,12 +88,11 @@ final class IoEvents {
         && drained.isEmpty();
   }
 
-  // Reads the current field under the lock: the sets are swapped by take.
   enum Kind { CONNECTED_EXPECTED, CONNECTED_UNKNOWN, DISCONNECTED, READABLE, DRAINED }
 
   /** Files an event; wakes the poller (once per event-loop turn, or its own loop from elsewhere). */
   void add(Kind kind, long id) {
-    lock.lock();
+    lock.lock(); // the current sets, under the lock: take swaps them
     try {
       switch (kind) {
         case CONNECTED_EXPECTED -> connectedExpected.add(id);

@@ -5,6 +5,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.TlsConfig;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
+import io.asockio.testing.NumberedMessages;
 import io.asockio.testing.TestCerts;
 import io.asockio.testing.UdpPeer;
 import io.vertx.core.Promise;
@@ -25,14 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,23 +164,7 @@ class IoCoreOnThisThreadTest {
     start(GateConfig.tcp("tcp", HOST, 0));
     int port = core.node().port("tcp");
     int total = 1_000_000;
-    AtomicLong produced = new AtomicLong();
-    AtomicLong received = new AtomicLong();
-    long[] maxInFlight = new long[1];
-    Iterator<Buffer> generator = new Iterator<>() {
-      int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < total;
-      }
-
-      @Override
-      public Buffer next() {
-        maxInFlight[0] = Math.max(maxInFlight[0], produced.incrementAndGet() - received.get());
-        return Buffer.buffer(16).appendInt(next++).appendBytes(new byte[12]);
-      }
-    };
+    NumberedMessages generator = new NumberedMessages(total, 16);
     FrameClient sink = whileIterating("the sink's handshake", () -> FrameClient.named(HOST, port, "sink"));
     try (sink) {
       long id = core.clientId("sink");
@@ -189,7 +172,7 @@ class IoCoreOnThisThreadTest {
       Future<Integer> reader = clients.submit(() -> {
         for (int i = 0; i < total; i++) {
           assertEquals(i, ByteBuffer.wrap(sink.readFrame()).getInt(), "message order");
-          received.incrementAndGet();
+          generator.received();
         }
         return total;
       });
@@ -197,7 +180,8 @@ class IoCoreOnThisThreadTest {
       assertEquals(total, reader.get());
       assertTrue(queued.succeeded());
     }
-    assertTrue(maxInFlight[0] < total / 4, "at most " + maxInFlight[0] + " messages were in flight");
+    assertEquals(total, generator.produced());
+    assertTrue(generator.maxInFlight() < total / 4, "at most " + generator.maxInFlight() + " messages were in flight");
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.Limits;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
+import io.asockio.testing.NumberedMessages;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -23,11 +24,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -224,24 +223,8 @@ class IoCoreTest {
   void aMillionMessageGeneratorIsSentInOrderWithBoundedMemory() throws Exception {
     start(Limits.DEFAULTS);
     int total = 1_000_000;
-    AtomicLong produced = new AtomicLong();
-    AtomicLong received = new AtomicLong();
-    long[] maxInFlight = new long[1];
-    Iterable<Buffer> generator = () -> new Iterator<>() {
-      int next;
-
-      @Override
-      public boolean hasNext() {
-        return next < total;
-      }
-
-      @Override
-      public Buffer next() {
-        long inFlight = produced.incrementAndGet() - received.get();
-        maxInFlight[0] = Math.max(maxInFlight[0], inFlight);
-        return Buffer.buffer(64).appendInt(next++).appendBytes(new byte[60]);
-      }
-    };
+    NumberedMessages messages = new NumberedMessages(total, 64);
+    Iterable<Buffer> generator = () -> messages;
     try (Socket socket = new Socket(HOST, port)) {
       socket.setSoTimeout(FrameClient.READ_TIMEOUT_MS);
       socket.getOutputStream().write(FrameClient.frame("sink"));
@@ -252,13 +235,13 @@ class IoCoreTest {
       for (int i = 0; i < total; i++) {
         byte[] payload = readFrame(in);
         assertEquals(i, ByteBuffer.wrap(payload).getInt(), "message order");
-        received.incrementAndGet();
+        messages.received();
       }
       done.await();
     }
-    assertEquals(total, produced.get());
+    assertEquals(total, messages.produced());
     // Socket buffers and the write queue hold a few MiB at most: far from 1,000,000 x 64 bytes.
-    assertTrue(maxInFlight[0] < total / 4, "at most " + maxInFlight[0] + " messages were in flight");
+    assertTrue(messages.maxInFlight() < total / 4, "at most " + messages.maxInFlight() + " messages were in flight");
   }
 
   static byte[] readFrame(DataInputStream in) throws IOException {

@@ -85,22 +85,19 @@ public final class NodeContext {
     return output;
   }
 
-  /**
-   * Where the connections of plain gates (no processor, no delivery) live when a poller
-   * drives their I/O itself, or null: then they live on their gate verticle's event loop.
-   */
-  public Context plainGatesContext() {
-    return plainGatesContext;
-  }
-
-  /** Puts the connections of plain gates on {@code context}; before the gates listen. */
+  /** Puts the connections of plain gates (no processor, no delivery) on {@code context}; before the gates listen. */
   public void plainGatesContext(Context context) {
     this.plainGatesContext = context;
   }
 
-  /** Whether the gate's connections are served by the node's default handler (no processor, no delivery). */
-  public boolean isPlainGate(GateConfig gate) {
-    return gate.processor() == null && gate.deliverTo() == null && !routes.hasGateProcessor(gate.name());
+  /**
+   * Where the connections of {@code gate} live: a poller's own loop when one drives the plain
+   * gates' I/O and this gate is plain, else the gate verticle's event loop ({@code gateContext}).
+   */
+  public Context connectionsContext(GateConfig gate, Context gateContext) {
+    Context caller = plainGatesContext;
+    boolean plain = gate.processor() == null && gate.deliverTo() == null && !routes.hasGateProcessor(gate.name());
+    return caller != null && plain ? caller : gateContext;
   }
 
   /** The access rules in force. */

@@ -57,8 +57,7 @@ public final class GateVerticle extends VerticleBase {
     }
     server = vertx.createNetServer(options);
     // A poller that drives its own I/O takes the plain gates' connections onto its thread.
-    Context caller = node.plainGatesContext();
-    Context connections = caller != null && node.isPlainGate(gate) ? caller : context;
+    Context connections = node.connectionsContext(gate, context);
     // The stages go in right here, on the socket's context, before any byte can arrive.
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);

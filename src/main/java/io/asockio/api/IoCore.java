@@ -102,7 +102,7 @@ public final class IoCore implements AutoCloseable {
     IoCore core = new IoCore(config, loop);
     Future<Asockio> started = loop.runUntil(Asockio.startWith(vertx, config, node -> {
       node.handler(core.new Feed());
-      ((Node) node).plainGatesOn(loop.context());
+      ((Node) node).plainGatesOn(loop);
     }));
     if (started.failed()) {
       loop.shutdown();

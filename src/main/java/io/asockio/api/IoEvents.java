@@ -43,16 +43,27 @@ final class IoEvents {
       while (nothingHappened() && nanos > 0) {
         nanos = changed.awaitNanos(nanos);
       }
-      IoIterationResult result = new IoIterationResult(connectedExpected, connectedUnknown, disconnected, readable, drained);
-      connectedExpected = new LinkedHashSet<>();
-      connectedUnknown = new LinkedHashSet<>();
-      disconnected = new LinkedHashSet<>();
-      readable = new LinkedHashSet<>();
-      drained = new LinkedHashSet<>();
+      IoIterationResult result = new IoIterationResult(hand(connectedExpected), hand(connectedUnknown), hand(disconnected),
+          hand(readable), hand(drained));
+      // Only the sets handed over are replaced; the empty ones stay in use.
+      connectedExpected = fresh(connectedExpected);
+      connectedUnknown = fresh(connectedUnknown);
+      disconnected = fresh(disconnected);
+      readable = fresh(readable);
+      drained = fresh(drained);
       return result;
     } finally {
       lock.unlock();
     }
+  }
+
+  // A set handed to the poller is never touched again: no copy per iteration.
+  private static Set<Long> hand(Set<Long> ids) {
+    return ids.isEmpty() ? Set.of() : new TakenIds(ids);
+  }
+
+  private static Set<Long> fresh(Set<Long> ids) {
+    return ids.isEmpty() ? ids : new LinkedHashSet<>();
   }
 
   /**

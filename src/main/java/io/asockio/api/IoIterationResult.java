@@ -15,12 +15,17 @@ public record IoIterationResult(Set<Long> newlyConnectedExpectedClients, Set<Lon
                                 Set<Long> clientsWithDisconnectedConnection, Set<Long> clientsHaveDataToRead,
                                 Set<Long> clientsWithEmptyOutputFifo) {
 
+  /** Copies the sets given (those {@code ioIteration} hands over are read-only already, and kept as they are). */
   public IoIterationResult {
-    newlyConnectedExpectedClients = Set.copyOf(newlyConnectedExpectedClients);
-    newlyConnectedUnknownClients = Set.copyOf(newlyConnectedUnknownClients);
-    clientsWithDisconnectedConnection = Set.copyOf(clientsWithDisconnectedConnection);
-    clientsHaveDataToRead = Set.copyOf(clientsHaveDataToRead);
-    clientsWithEmptyOutputFifo = Set.copyOf(clientsWithEmptyOutputFifo);
+    newlyConnectedExpectedClients = readOnly(newlyConnectedExpectedClients);
+    newlyConnectedUnknownClients = readOnly(newlyConnectedUnknownClients);
+    clientsWithDisconnectedConnection = readOnly(clientsWithDisconnectedConnection);
+    clientsHaveDataToRead = readOnly(clientsHaveDataToRead);
+    clientsWithEmptyOutputFifo = readOnly(clientsWithEmptyOutputFifo);
+  }
+
+  private static Set<Long> readOnly(Set<Long> ids) {
+    return ids instanceof TakenIds ? ids : Set.copyOf(ids);
   }
 
   /** Whether nothing happened. */

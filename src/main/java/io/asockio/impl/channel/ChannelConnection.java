@@ -307,6 +307,10 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
   /** Runs {@code callback} (already on the event loop) as a task of this connection's Vert.x context. */
   @Override
   public void inContext(Runnable callback) {
+    if (node.alreadyIn(context)) {
+      callback.run();
+      return;
+    }
     VertxChannels.dispatch(context, callback);
   }
 

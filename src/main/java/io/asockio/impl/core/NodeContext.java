@@ -7,6 +7,7 @@ import io.asockio.config.AsockioConfig;
 import io.asockio.config.GateConfig;
 import io.asockio.config.GateLimits;
 import io.asockio.impl.metrics.NodeMetrics;
+import io.asockio.impl.vertx.CallerLoop;
 import io.asockio.security.AccessRules;
 import io.vertx.core.Context;
 
@@ -37,7 +38,7 @@ public final class NodeContext {
   private final OutputBudget output;
   private volatile NodeMetrics metrics;
   private volatile AccessRules access;
-  private volatile Context plainGatesContext;
+  private volatile CallerLoop plainGatesLoop;
 
   public NodeContext(AsockioConfig config, ClientRegistry registry, HandlerRoutes routes) {
     this.config = config;
@@ -85,9 +86,18 @@ public final class NodeContext {
     return output;
   }
 
-  /** Puts the connections of plain gates (no processor, no delivery) on {@code context}; before the gates listen. */
-  public void plainGatesContext(Context context) {
-    this.plainGatesContext = context;
+  /** Puts the connections of plain gates (no processor, no delivery) on a poller's own {@code loop}; before the gates listen. */
+  public void plainGatesOn(CallerLoop loop) {
+    this.plainGatesLoop = loop;
+  }
+
+  /**
+   * Whether a callback for a connection of {@code context} runs inside the poller's loop turn,
+   * which has entered that context already.
+   */
+  public boolean alreadyIn(Context context) {
+    CallerLoop loop = plainGatesLoop;
+    return loop != null && loop.runningIn(context);
   }
 
   /**
@@ -95,7 +105,8 @@ public final class NodeContext {
    * gates' I/O and this gate is plain, else the gate verticle's event loop ({@code gateContext}).
    */
   public Context connectionsContext(GateConfig gate, Context gateContext) {
-    Context caller = plainGatesContext;
+    CallerLoop loop = plainGatesLoop;
+    Context caller = loop == null ? null : loop.context();
     boolean plain = gate.processor() == null && gate.deliverTo() == null && !routes.hasGateProcessor(gate.name());
     return caller != null && plain ? caller : gateContext;
   }

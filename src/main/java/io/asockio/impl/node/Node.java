@@ -22,8 +22,8 @@ import io.asockio.impl.core.NodeConnection;
 import io.asockio.impl.core.NodeContext;
 import io.asockio.impl.core.Processors;
 import io.asockio.impl.link.LinkVerticle;
+import io.asockio.impl.vertx.CallerLoop;
 import io.asockio.security.AccessRules;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -269,9 +269,9 @@ public final class Node implements Asockio {
     return this;
   }
 
-  /** Puts the connections of plain gates on {@code connections} (a poller's own loop); in startWith's setup. */
-  public void plainGatesOn(Context connections) {
-    context.plainGatesContext(connections);
+  /** Puts the connections of plain gates on a poller's own {@code loop}; in startWith's setup. */
+  public void plainGatesOn(CallerLoop loop) {
+    context.plainGatesOn(loop);
   }
 
   @Override

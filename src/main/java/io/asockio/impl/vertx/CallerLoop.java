@@ -24,6 +24,8 @@ public final class CallerLoop {
 
   private final ManualIoEventLoop loop;
   private final ContextInternal context;
+  /** The owner is inside {@link #run} (and so inside {@link #context}); read meaningfully only by the owner. */
+  private boolean running;
 
   private CallerLoop(ManualIoEventLoop loop, ContextInternal context) {
     this.loop = loop;
@@ -51,14 +53,42 @@ public final class CallerLoop {
     return loop.inEventLoop();
   }
 
+  /**
+   * Whether the caller runs inside this loop's {@link #run} with {@code context} entered: a
+   * callback for a channel of {@code context} may then run as it is, without entering the
+   * context again. Any thread may ask; only the owner can get true (other threads' channels
+   * are on other contexts).
+   */
+  public boolean runningIn(Context context) {
+    return context == this.context && running && loop.inEventLoop();
+  }
+
   /** Runs the I/O and tasks that are ready, waiting up to {@code nanos} (at least 1) for some; owner only. */
   public void run(long nanos) {
-    loop.run(Math.max(1, nanos));
+    runEntered(Math.max(1, nanos));
   }
 
   /** Runs the I/O and tasks that are ready without waiting; owner only. */
   public void runNow() {
-    loop.runNow();
+    runEntered(0);
+  }
+
+  // One context entry per turn instead of one per callback: on a thread that is not Vert.x's,
+  // each entry costs two thread-local look-ups and two class-loader swaps.
+  private void runEntered(long nanos) {
+    ContextInternal previous = context.beginDispatch();
+    boolean wasRunning = running;
+    running = true;
+    try {
+      if (nanos == 0) {
+        loop.runNow();
+      } else {
+        loop.run(nanos);
+      }
+    } finally {
+      running = wasRunning;
+      context.endDispatch(previous);
+    }
   }
 
   /** Makes the owner's current or next {@link #run} return; any thread. */
@@ -79,7 +109,7 @@ public final class CallerLoop {
   public void shutdown() {
     loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
     while (!loop.isTerminated()) {
-      loop.runNow();
+      runNow();
     }
   }
 }

@@ -28,6 +28,21 @@ public final class VertxChannels {
   }
 
   /**
+   * Whether Vert.x's handler can leave an accepted socket's pipeline once asockio's stages are
+   * in: not when Vert.x meters its connections (with metrics on), which it closes from that
+   * handler. Vert.x registers no bus handler for a socket unless asked, and the server's shutdown
+   * reaches asockio's stages as a pipeline event ({@link #isServerShutdown}).
+   */
+  public static boolean canDropVertxHandler(NetSocket socket) {
+    return socket instanceof io.vertx.core.net.impl.ConnectionBase connection && connection.metrics() == null;
+  }
+
+  /** Whether {@code event} is the shutdown a Vert.x server sends through each connection's pipeline when it stops. */
+  public static boolean isServerShutdown(Object event) {
+    return event instanceof io.vertx.core.net.impl.ShutdownEvent;
+  }
+
+  /**
    * A new, unregistered UDP socket of Vert.x's transport (native epoll when enabled, else NIO),
    * configured the way Vert.x configures its own: SO_REUSEPORT when asked (epoll only; SO_REUSEADDR
    * stays off, since with it two unrelated sockets could bind one port and one would never hear).

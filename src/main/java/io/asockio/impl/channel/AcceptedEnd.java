@@ -1,0 +1,46 @@
+package io.asockio.impl.channel;
+
+import io.asockio.api.CloseCause;
+import io.asockio.api.CloseReason;
+import io.asockio.impl.vertx.VertxChannels;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The end of an accepted socket's pipeline, in the place of Vert.x's handler once asockio's
+ * stages are in front of it. Without that handler Vert.x's socket object is garbage, and with it
+ * the outbound message queue every Vert.x connection allocates (a 1,024-slot chunk, about 4 KiB)
+ * that asockio never writes to. What Vert.x's handler did that still matters is done here: the
+ * server's shutdown ends the connection as the node stops (the server cuts what is left after
+ * its grace time), and nothing that reaches the end stays unreleased.
+ */
+public final class AcceptedEnd extends ChannelInboundHandlerAdapter {
+
+  public static final String NAME = "asockio-accepted-end";
+
+  private final ChannelConnection connection;
+
+  public AcceptedEnd(ChannelConnection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // the connection stage in front of it handled it
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (VertxChannels.isServerShutdown(evt)) {
+      connection.close(CloseReason.of(CloseCause.NODE_STOPPING)); // in the connection's context: the stages entered it
+      return;
+    }
+    ReferenceCountUtil.release(evt);
+  }
+}

@@ -87,7 +87,15 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
 
   /** {@code tcp}, {@code tls}, {@code udp}, {@code unix} or {@code process}, as access rules and client records name it. */
   public String transportName() {
-    return tls != null ? "tls" : transport.name().toLowerCase();
+    if (tls != null) {
+      return "tls";
+    }
+    return switch (transport) { // constants: every connection's record holds one
+      case TCP -> "tcp";
+      case UDP -> "udp";
+      case UNIX -> "unix";
+      case PROCESS -> "process";
+    };
   }
 
   /** Human form, e.g. {@code tcp 127.0.0.1:25000}, {@code tls [::1]:25443}, {@code udp 127.0.0.1:25001}, {@code unix run/asockio.sock}. */

@@ -3,6 +3,7 @@ package io.asockio.impl.bus;
 import io.asockio.api.BusAddresses;
 import io.asockio.api.ClientConnection;
 import io.asockio.api.ClientDirectory;
+import io.asockio.api.ClientKind;
 import io.asockio.api.CloseReason;
 import io.asockio.impl.core.ConnectionObserver;
 import io.vertx.core.Future;
@@ -10,7 +11,9 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +25,10 @@ import java.util.function.Function;
  * {@code cause}), {@code refused} (with {@code reason}), {@code takeover}.
  */
 final class DirectoryPublisher implements ConnectionObserver {
+
+  /** {@code expected}, {@code unexpected}, ... by ordinal: one string for every record, not one each. */
+  private static final String[] KIND_NAMES = Arrays.stream(ClientKind.values())
+      .map(k -> k.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
   private final EventBus bus;
   private final ClientDirectory directory;
@@ -46,7 +53,7 @@ final class DirectoryPublisher implements ConnectionObserver {
   @Override
   public void opened(ClientConnection c) {
     JsonObject record = new JsonObject().put("name", c.name()).put("id", c.id())
-        .put("kind", c.kind().name().toLowerCase()).put("gate", c.gateName()).put("transport", c.transportName())
+        .put("kind", KIND_NAMES[c.kind().ordinal()]).put("gate", c.gateName()).put("transport", c.transportName())
         .put("remote", c.remoteAddress()).put("node", nodeId).put("connectedAt", System.currentTimeMillis());
     records.put(c, record);
     reachable.apply(c).onComplete(ar -> {

@@ -15,7 +15,7 @@ final class Backlog {
 
   private final OutboundQueue out;
   private final OutboundOwner owner;
-  private final ArrayDeque<BacklogEntry> entries = new ArrayDeque<>();
+  private final ArrayDeque<BacklogEntry> entries = new ArrayDeque<>(1); // grows when used: most connections never queue here
   private long bufferedBytes;
 
   Backlog(OutboundQueue out, OutboundOwner owner) {

@@ -53,7 +53,7 @@ final class InboundFlow {
 
   private final Sink sink;
   private final ChannelConnection connection;
-  private final ArrayDeque<Object> held = new ArrayDeque<>();
+  private final ArrayDeque<Object> held = new ArrayDeque<>(1); // grows when used: most connections never hold a read
   private long heldBytes;
   private boolean draining;
   private boolean closed;

@@ -63,6 +63,10 @@ public interface ClientConnection {
    * open ({@code NOT_CONNECTED}) or its queued output would exceed
    * {@code limits.maxQueuedOutputBytes} ({@code OUTPUT_FULL}; an empty queue always takes one
    * message). Thread-safe.
+   *
+   * <p>Small messages are copied; large ones, and raw bytes from off-heap memory of no pool
+   * ({@link SharedBuffers}), are written from the buffer's own memory: do not change a buffer
+   * after sending it.
    */
   Future<Void> send(Buffer message);
 

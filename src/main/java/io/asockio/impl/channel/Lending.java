@@ -65,6 +65,11 @@ final class Lending {
     return view.alloc().directBuffer(view.readableBytes()).writeBytes(view, view.readerIndex(), view.readableBytes());
   }
 
+  /** Whether {@code view}'s memory belongs to no pool (so a reference to it never holds pooled memory back). */
+  static boolean outsideAnyPool(ByteBuf view) {
+    return !isPooled(root(view));
+  }
+
   private static ByteBuf root(ByteBuf buf) {
     ByteBuf root = buf;
     for (ByteBuf inner = root.unwrap(); inner != null; inner = root.unwrap()) {

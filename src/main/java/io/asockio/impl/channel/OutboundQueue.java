@@ -167,6 +167,10 @@ final class OutboundQueue extends ChannelDuplexHandler {
       write(new DatagramMessage(owner.ownedBytes(view))); // one datagram, from the memory it is in
       return;
     }
+    if (!headers() && view.isDirect() && Lending.outsideAnyPool(view)) {
+      enqueue(view); // raw, off-heap memory no pool reclaims (a SharedBuffers answer): written from where it is
+      return;
+    }
     if (length <= FrameEncoder.COPY_THRESHOLD) {
       // Small: one copy next to the header costs less than taking a reference to the payload.
       ByteBuf copy = ctx.alloc().directBuffer((headers() ? Frames.HEADER_SIZE : 0) + length);

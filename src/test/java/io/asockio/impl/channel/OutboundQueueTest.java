@@ -274,4 +274,34 @@ class OutboundQueueTest {
       assertEquals("GET / HTTP/1.0\r\n\r\n", new String(e.outBytes(), StandardCharsets.US_ASCII));
     }
   }
+
+  @Test
+  void aSmallRawAnswerFromSharedMemoryIsWrittenFromWhereItIsAndOthersAreCopied() {
+    Buffer shared = io.asockio.api.SharedBuffers.of("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    Buffer heap = Buffer.buffer("HTTP/1.1 404 Not Found\r\n\r\n");
+    Answering answering = new Answering();
+    answering.answer = (c, data) -> c.send(data.toString(StandardCharsets.US_ASCII).startsWith("GET /shared") ? shared : heap);
+    try (Embedded e = new Embedded(AsockioConfig.of(TCP.withMode(GateConfig.Mode.RAW)), answering).accept()) {
+      long sharedAddress = io.asockio.impl.vertx.VertxBuffers.view(shared).memoryAddress();
+      e.in("GET /shared HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      io.netty.buffer.ByteBuf written = e.channel.readOutbound();
+      try {
+        assertEquals(sharedAddress, written.memoryAddress(), "no copy of memory that is never freed");
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", written.toString(StandardCharsets.US_ASCII));
+      } finally {
+        written.release();
+      }
+      e.in("GET /heap HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      written = e.channel.readOutbound();
+      try {
+        assertTrue(written.isDirect(), "a heap answer goes out as a direct copy");
+        assertEquals("HTTP/1.1 404 Not Found\r\n\r\n", written.toString(StandardCharsets.US_ASCII));
+      } finally {
+        written.release();
+      }
+      // The shared answer is intact for the next send.
+      e.in("GET /shared HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 200 OK\r\n\r\n", new String(e.outBytes(), StandardCharsets.US_ASCII));
+    }
+  }
 }

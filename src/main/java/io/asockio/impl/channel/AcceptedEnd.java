@@ -1,8 +1,6 @@
 package io.asockio.impl.channel;
 
-import io.asockio.api.CloseCause;
-import io.asockio.api.CloseReason;
-import io.asockio.impl.vertx.VertxChannels;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -11,18 +9,19 @@ import io.netty.util.ReferenceCountUtil;
  * The end of an accepted socket's pipeline, in the place of Vert.x's handler once asockio's
  * stages are in front of it. Without that handler Vert.x's socket object is garbage, and with it
  * the outbound message queue every Vert.x connection allocates (a 1,024-slot chunk, about 4 KiB)
- * that asockio never writes to. What Vert.x's handler did that still matters is done here: the
- * server's shutdown ends the connection as the node stops (the server cuts what is left after
- * its grace time), and nothing that reaches the end stays unreleased.
+ * that asockio never writes to. What Vert.x's handler did that still matters is done in front
+ * of it (the server's shutdown event: {@code ConnectionStage} ends the connection as the node
+ * stops, and the server cuts what is left after its grace time) and here: nothing that reaches
+ * the end stays unreleased.
  */
+@ChannelHandler.Sharable
 public final class AcceptedEnd extends ChannelInboundHandlerAdapter {
 
   public static final String NAME = "asockio-accepted-end";
 
-  private final ChannelConnection connection;
+  public static final AcceptedEnd INSTANCE = new AcceptedEnd();
 
-  public AcceptedEnd(ChannelConnection connection) {
-    this.connection = connection;
+  private AcceptedEnd() {
   }
 
   @Override
@@ -37,10 +36,6 @@ public final class AcceptedEnd extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (VertxChannels.isServerShutdown(evt)) {
-      connection.close(CloseReason.of(CloseCause.NODE_STOPPING)); // in the connection's context: the stages entered it
-      return;
-    }
-    ReferenceCountUtil.release(evt);
+    ReferenceCountUtil.release(evt); // the server's shutdown included: the connection stage acted on it
   }
 }

@@ -1,5 +1,8 @@
 package io.asockio.impl.channel;
 
+import io.asockio.api.CloseCause;
+import io.asockio.api.CloseReason;
+import io.asockio.impl.vertx.VertxChannels;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
@@ -45,6 +48,13 @@ final class ConnectionStage extends ChannelInboundHandlerAdapter {
     }
     if (evt instanceof PeerEnded) {
       connection.ending.peerGone(((PeerEnded) evt).reason());
+      return;
+    }
+    if (VertxChannels.isServerShutdown(evt)) {
+      if ("gate".equals(connection.origin.via())) {
+        connection.close(CloseReason.of(CloseCause.NODE_STOPPING)); // the gate stops: queued output goes out, then it ends
+      }
+      ctx.fireUserEventTriggered(evt); // Vert.x's handler, where it stays, does its part (it cuts after the grace time)
       return;
     }
     if (evt instanceof ChannelInputShutdownEvent) {

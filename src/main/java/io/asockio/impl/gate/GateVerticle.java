@@ -1,10 +1,7 @@
 package io.asockio.impl.gate;
 
 import io.asockio.config.GateConfig;
-import io.asockio.api.CloseCause;
-import io.asockio.api.CloseReason;
 import io.asockio.impl.channel.AcceptedEnd;
-import io.asockio.impl.channel.ChannelConnection;
 import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.NodeContext;
@@ -62,14 +59,12 @@ public final class GateVerticle extends VerticleBase {
     // The stages go in right here, on the socket's context, before any byte can arrive.
     server.connectHandler(socket -> {
       ChannelHandlerContext vertxHandler = VertxChannels.handlerContext(socket);
-      ChannelConnection connection = Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(),
+      Pipelines.accept(node, gate, instance, vertxHandler.pipeline(), vertxHandler.name(),
           connections, PeerFacts.of(socket, gate.tls() != null));
-      // The gate stops: what is queued for the peer goes out, then the connection ends (Vert.x cuts it after the grace time).
-      if (VertxChannels.canDropVertxHandler(socket)) {
+      // The gate stopping reaches the connection stage as Vert.x's shutdown event: the connection ends as the node stops.
+      if (VertxChannels.canDropVertxHandler(vertx)) {
         // Vert.x's socket object is not used past this point: about 5 KiB less per connection.
-        vertxHandler.pipeline().replace(vertxHandler.handler(), AcceptedEnd.NAME, new AcceptedEnd(connection));
-      } else {
-        socket.shutdownHandler(v -> connection.close(CloseReason.of(CloseCause.NODE_STOPPING)));
+        vertxHandler.pipeline().replace(vertxHandler.handler(), AcceptedEnd.NAME, AcceptedEnd.INSTANCE);
       }
     });
     // Vert.x registers accepted channels on the event loop of the context that listens.

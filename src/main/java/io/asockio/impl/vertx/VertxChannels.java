@@ -29,12 +29,12 @@ public final class VertxChannels {
 
   /**
    * Whether Vert.x's handler can leave an accepted socket's pipeline once asockio's stages are
-   * in: not when Vert.x meters its connections (with metrics on), which it closes from that
+   * in: not when Vert.x meters connections (metrics on), which it counts as ended in that
    * handler. Vert.x registers no bus handler for a socket unless asked, and the server's shutdown
    * reaches asockio's stages as a pipeline event ({@link #isServerShutdown}).
    */
-  public static boolean canDropVertxHandler(NetSocket socket) {
-    return socket instanceof io.vertx.core.net.impl.ConnectionBase connection && connection.metrics() == null;
+  public static boolean canDropVertxHandler(Vertx vertx) {
+    return !vertx.isMetricsEnabled();
   }
 
   /** Whether {@code event} is the shutdown a Vert.x server sends through each connection's pipeline when it stops. */

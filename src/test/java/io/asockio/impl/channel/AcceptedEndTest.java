@@ -70,6 +70,7 @@ class AcceptedEndTest {
     try (FrameClient client = FrameClient.named(HOST, node.port("tcp"), "alice")) {
       ChannelConnection connection = (ChannelConnection) node.connection("alice");
       ChannelHandler end = connection.channel.pipeline().last();
+      assertEquals(vertxMetrics, vertx.isMetricsEnabled(), "Vert.x's metrics as configured");
       if (vertxMetrics) {
         assertFalse(end instanceof AcceptedEnd, "Vert.x counts the connection's end in its own handler: it stays");
       } else {

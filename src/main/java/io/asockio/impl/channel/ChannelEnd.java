@@ -6,9 +6,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The end of the pipeline of a channel asockio made itself (a UDP peer, a child process),
- * where a socket's pipeline has Vert.x's handler: asockio's stages go in front of it, and
- * nothing that reaches it is left unreleased.
+ * The end of the pipeline of a channel asockio made itself (a UDP peer, a child process), and of
+ * an accepted socket's once the gate took Vert.x's handler out (so that Vert.x's socket object,
+ * with the ~4 KiB outbound queue every Vert.x connection allocates and asockio never uses, is
+ * garbage): asockio's stages go in front of it, and nothing that reaches it is left unreleased
+ * (Vert.x's shutdown event included: {@code ConnectionStage} acted on it).
  */
 @ChannelHandler.Sharable
 public final class ChannelEnd extends ChannelInboundHandlerAdapter {

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * byte arrives before them:
  *
  * <pre>
- *  accepted, framed: [idle] OutboundQueue FrameDecoderStage ServerHandshake ConnectionStage | Vert.x → AcceptedEnd
- *  accepted, raw:    [idle] OutboundQueue                                   ConnectionStage | Vert.x → AcceptedEnd
+ *  accepted, framed: [idle] OutboundQueue FrameDecoderStage ServerHandshake ConnectionStage | Vert.x → ChannelEnd
+ *  accepted, raw:    [idle] OutboundQueue                                   ConnectionStage | Vert.x → ChannelEnd
  *  dialled, framed:         OutboundQueue FrameDecoderStage ClientHandshake ConnectionStage | Vert.x
  *  dialled, raw:            OutboundQueue                                   ConnectionStage | Vert.x
  *  child process, framed:   OutboundQueue FrameDecoderStage                 ConnectionStage | ChannelEnd
@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * A UDP peer's pipeline (on its {@code DatagramPeerChannel}) has {@link DatagramStage} where a
  * byte stream has {@link FrameDecoderStage}; it and a child process's {@code ProcessChannel} end
  * in {@link ChannelEnd} instead of Vert.x's handler. On an accepted socket the gate then puts
- * {@link AcceptedEnd} in the place of Vert.x's handler (unless Vert.x meters its connections),
+ * {@link ChannelEnd} in the place of Vert.x's handler (unless Vert.x meters its connections),
  * which lets Vert.x's socket object go.
  */
 public final class Pipelines {

@@ -1,7 +1,7 @@
 package io.asockio.impl.gate;
 
 import io.asockio.config.GateConfig;
-import io.asockio.impl.channel.AcceptedEnd;
+import io.asockio.impl.channel.ChannelEnd;
 import io.asockio.impl.channel.Pipelines;
 import io.asockio.impl.channel.PeerFacts;
 import io.asockio.impl.core.NodeContext;
@@ -64,7 +64,7 @@ public final class GateVerticle extends VerticleBase {
       // The gate stopping reaches the connection stage as Vert.x's shutdown event: the connection ends as the node stops.
       if (VertxChannels.canDropVertxHandler(vertx)) {
         // Vert.x's socket object is not used past this point: about 5 KiB less per connection.
-        vertxHandler.pipeline().replace(vertxHandler.handler(), AcceptedEnd.NAME, AcceptedEnd.INSTANCE);
+        vertxHandler.pipeline().replace(vertxHandler.handler(), ChannelEnd.NAME, ChannelEnd.INSTANCE);
       }
     });
     // Vert.x registers accepted channels on the event loop of the context that listens.

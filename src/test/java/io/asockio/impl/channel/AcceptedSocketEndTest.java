@@ -27,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * An accepted socket's pipeline ends in {@link AcceptedEnd} instead of Vert.x's handler (so
+ * An accepted socket's pipeline ends in {@link ChannelEnd} instead of Vert.x's handler (so
  * Vert.x's socket object is garbage), unless Vert.x meters connections; either way the node's
  * stop still ends the connection gracefully, as the node stopping.
  */
-class AcceptedEndTest {
+class AcceptedSocketEndTest {
 
   static final String HOST = "127.0.0.1";
 
@@ -72,9 +72,9 @@ class AcceptedEndTest {
       ChannelHandler end = connection.channel.pipeline().last();
       assertEquals(vertxMetrics, vertx.isMetricsEnabled(), "Vert.x's metrics as configured");
       if (vertxMetrics) {
-        assertFalse(end instanceof AcceptedEnd, "Vert.x counts the connection's end in its own handler: it stays");
+        assertFalse(end instanceof ChannelEnd, "Vert.x counts the connection's end in its own handler: it stays");
       } else {
-        assertInstanceOf(AcceptedEnd.class, end, "Vert.x's handler gave way: " + connection.channel.pipeline().names());
+        assertInstanceOf(ChannelEnd.class, end, "Vert.x's handler gave way: " + connection.channel.pipeline().names());
       }
 
       node.send("alice", Buffer.buffer("last words")).await();

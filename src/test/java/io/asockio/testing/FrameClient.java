@@ -84,6 +84,25 @@ public final class FrameClient implements AutoCloseable {
     return new FrameClient(socket);
   }
 
+  /**
+   * Connects with a fixed socket receive buffer (set before connecting, so the kernel does not
+   * grow it) and introduces itself: a reader whose lag in bytes is bounded.
+   */
+  public static FrameClient namedWithReceiveBuffer(String host, int port, String keyword, int bytes)
+      throws IOException {
+    Socket socket = new Socket();
+    socket.setReceiveBufferSize(bytes);
+    socket.connect(new InetSocketAddress(host, port), READ_TIMEOUT_MS);
+    FrameClient client = new FrameClient(socket);
+    client.handshake(keyword);
+    return client;
+  }
+
+  /** The TCP socket's receive buffer as the kernel reports it. */
+  public int receiveBufferSize() throws IOException {
+    return socket.getReceiveBufferSize();
+  }
+
   /** Connects and introduces itself; returns the client once the server answered OK. */
   public static FrameClient named(String host, int port, String keyword) throws IOException {
     FrameClient client = tcp(host, port);

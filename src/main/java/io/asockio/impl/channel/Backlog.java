@@ -15,7 +15,7 @@ final class Backlog {
 
   private final OutboundQueue out;
   private final OutboundOwner owner;
-  private final ArrayDeque<BacklogEntry> entries = new ArrayDeque<>(1); // grows when used: most connections never queue here
+  private ArrayDeque<BacklogEntry> entries; // made on first use: most connections never queue here
   private long bufferedBytes;
 
   Backlog(OutboundQueue out, OutboundOwner owner) {
@@ -24,7 +24,18 @@ final class Backlog {
   }
 
   boolean isEmpty() {
-    return entries.isEmpty();
+    return entries == null || entries.isEmpty();
+  }
+
+  private ArrayDeque<BacklogEntry> entries() {
+    if (entries == null) {
+      entries = new ArrayDeque<>(2);
+    }
+    return entries;
+  }
+
+  private BacklogEntry head() {
+    return entries == null ? null : entries.peek();
   }
 
   /** Bytes the entries hold that count as queued output. */
@@ -35,18 +46,18 @@ final class Backlog {
   /** Holds {@code bytes} (a reference of our own) behind the entries in front; released if dropped. */
   void addWrite(ByteBuf bytes) {
     bufferedBytes += bytes.readableBytes();
-    entries.add(new BufferedWrite(bytes));
+    entries().add(new BufferedWrite(bytes));
   }
 
   /** Puts a lazy or streamed sender at the end and starts moving. */
   void add(BacklogEntry entry) {
-    entries.add(entry);
+    entries().add(entry);
     pump();
   }
 
   /** Moves the entries to the socket while it is writable; called on writability and on new entries. */
   void pump() {
-    while (!entries.isEmpty() && out.isWritable() && owner.isOpen()) {
+    while (!isEmpty() && out.isWritable() && owner.isOpen()) {
       BacklogEntry head = entries.peek();
       BacklogEntry.Progress progress = head.pump(out);
       if (progress == BacklogEntry.Progress.DONE) {
@@ -60,7 +71,7 @@ final class Backlog {
 
   /** A self-driven entry at the head finished: the rest may move. */
   void entryDone(BacklogEntry entry) {
-    if (entries.peek() == entry) {
+    if (head() == entry) {
       removeHead(entry);
       pump();
     }
@@ -68,12 +79,12 @@ final class Backlog {
 
   /** Whether {@code entry} is at the head (the one allowed to write) and the connection open. */
   boolean isHead(BacklogEntry entry) {
-    return entries.peek() == entry && owner.isOpen();
+    return head() == entry && owner.isOpen();
   }
 
   /** A streamed send at the head failed: the connection closes, the peer would be left mid-frame. */
   void streamFailed(BacklogEntry entry, String reason) {
-    if (entries.peek() == entry) {
+    if (entry != null && head() == entry) {
       entries.poll();
     }
     owner.onStreamSendFailed(reason);
@@ -81,7 +92,7 @@ final class Backlog {
 
   /** The connection is closing: fails and releases every entry. */
   void failAll(Supplier<SendException> cause) {
-    while (!entries.isEmpty()) {
+    while (!isEmpty()) {
       entries.poll().fail(cause.get());
     }
     bufferedBytes = 0;

@@ -53,7 +53,7 @@ final class InboundFlow {
 
   private final Sink sink;
   private final ChannelConnection connection;
-  private final ArrayDeque<Object> held = new ArrayDeque<>(1); // grows when used: most connections never hold a read
+  private ArrayDeque<Object> held; // made on first use: most connections never hold a read
   private long heldBytes;
   private boolean draining;
   private boolean closed;
@@ -85,6 +85,9 @@ final class InboundFlow {
       }
       frame.stream(); // decided now, while the decoder waits for the answer; delivered in order
       event = new StreamStart(frame.length());
+    }
+    if (held == null) {
+      held = new ArrayDeque<>(2);
     }
     held.add(event);
     heldBytes += size(event);
@@ -157,7 +160,7 @@ final class InboundFlow {
     }
     draining = true;
     try {
-      while (!isPaused() && !held.isEmpty() && sink.isOpen() && !closed) {
+      while (!isPaused() && holdsInput() && sink.isOpen() && !closed) {
         Object event = held.poll();
         heldBytes -= size(event);
         deliver(event);
@@ -170,14 +173,14 @@ final class InboundFlow {
       return;
     }
     updateReading();
-    if (held.isEmpty()) {
+    if (!holdsInput()) {
       connection.ending.inputDelivered();
     }
   }
 
   /** Whether received events wait for delivery (the handler paused its reading). */
   boolean holdsInput() {
-    return !held.isEmpty();
+    return held != null && !held.isEmpty();
   }
 
   /** Messages delivered so far (a streamed one counts when it starts); event loop only. */
@@ -229,7 +232,7 @@ final class InboundFlow {
   }
 
   private void releaseHeld() {
-    while (!held.isEmpty()) {
+    while (holdsInput()) {
       ReferenceCountUtil.release(held.poll());
     }
     heldBytes = 0;

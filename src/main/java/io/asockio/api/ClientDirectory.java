@@ -19,6 +19,9 @@ import java.util.Map;
  * }</pre>
  *
  * Usable from any verticle on any node with just a {@link Vertx}: {@code ClientDirectory.of(vertx).lookup("alice")}.
+ * <p>
+ * A record is read-only: without a cluster the map hands out the node's own record, which
+ * throws {@code UnsupportedOperationException} on a change; {@code copy()} it to change it.
  */
 public final class ClientDirectory {
 

@@ -9,6 +9,7 @@ import io.asockio.config.AccessConfig;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ConfigException;
 import io.asockio.config.GateConfig;
+import io.asockio.impl.bus.DirectoryRecord;
 import io.asockio.impl.core.NodeConnection;
 import io.asockio.impl.metrics.NodeMetrics;
 import io.asockio.security.AccessRules;
@@ -181,7 +182,7 @@ public final class AdminOps {
       if (record == null) {
         return Future.failedFuture(new AdminException(404, "no connected client named \"" + name + "\""));
       }
-      JsonObject out = record.copy();
+      JsonObject out = DirectoryRecord.orderedCopy(record);
       ClientConnection c = node.nodeId().equals(record.getString("node")) ? node.connection(name) : null;
       if (c != null) {
         out.put("messagesReceived", c.messagesReceived()).put("bytesReceived", c.bytesReceived())

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -34,9 +33,10 @@ final class DirectoryPublisher implements ConnectionObserver {
   private final ClientDirectory directory;
   private final String nodeId;
   private final Function<ClientConnection, Future<Void>> reachable;
-  // Records of open connections; published once their bus address answers cluster-wide.
-  private final Map<ClientConnection, JsonObject> records = new ConcurrentHashMap<>();
-  private final Set<ClientConnection> published = ConcurrentHashMap.newKeySet();
+  // Records of open connections move from pending to published once their bus address answers
+  // cluster-wide: one entry per connection, not one in each.
+  private final Map<ClientConnection, JsonObject> pending = new ConcurrentHashMap<>();
+  private final Map<ClientConnection, JsonObject> published = new ConcurrentHashMap<>();
 
   /**
    * @param reachable completes when a connection's bus address answers from every node (in a
@@ -52,13 +52,12 @@ final class DirectoryPublisher implements ConnectionObserver {
 
   @Override
   public void opened(ClientConnection c) {
-    JsonObject record = new JsonObject().put("name", c.name()).put("id", c.id())
-        .put("kind", KIND_NAMES[c.kind().ordinal()]).put("gate", c.gateName()).put("transport", c.transportName())
-        .put("remote", c.remoteAddress()).put("node", nodeId).put("connectedAt", System.currentTimeMillis());
-    records.put(c, record);
+    JsonObject record = DirectoryRecord.of(c.name(), c.id(), KIND_NAMES[c.kind().ordinal()], c.gateName(),
+        c.transportName(), c.remoteAddress(), nodeId, System.currentTimeMillis());
+    pending.put(c, record);
     reachable.apply(c).onComplete(ar -> {
-      if (records.get(c) == record) { // still open: a connection closed meanwhile is never published
-        published.add(c);
+      if (pending.remove(c, record)) { // still open: a connection closed meanwhile is never published
+        published.put(c, record);
         directory.publish(record);
         publish(event("connected", record));
       }
@@ -67,8 +66,9 @@ final class DirectoryPublisher implements ConnectionObserver {
 
   @Override
   public void closed(ClientConnection c, CloseReason reason) {
-    JsonObject record = records.remove(c);
-    if (record != null && published.remove(c)) {
+    pending.remove(c);
+    JsonObject record = published.remove(c);
+    if (record != null) {
       directory.withdraw(record);
       publish(event("disconnected", record).put("cause", reason.toString()));
     }
@@ -90,12 +90,13 @@ final class DirectoryPublisher implements ConnectionObserver {
   /** A graceful stop: this node's records go first, each with its {@code disconnected} event. */
   Future<Void> withdrawAll(String cause) {
     List<Future<?>> done = new ArrayList<>();
-    records.forEach((connection, record) -> {
-      if (published.remove(connection)) {
+    pending.clear();
+    for (ClientConnection connection : published.keySet()) {
+      JsonObject record = published.remove(connection); // null if its connection's own close took it
+      if (record != null) {
         done.add(directory.withdraw(record).onSuccess(removed -> publish(event("disconnected", record).put("cause", cause))));
       }
-    });
-    records.clear();
+    }
     return Future.join(done).mapEmpty();
   }
 
@@ -106,7 +107,7 @@ final class DirectoryPublisher implements ConnectionObserver {
   }
 
   static JsonObject event(String type, JsonObject record) {
-    return record.copy().put("type", type).put("at", System.currentTimeMillis());
+    return DirectoryRecord.orderedCopy(record).put("type", type).put("at", System.currentTimeMillis());
   }
 
   private void publish(JsonObject event) {

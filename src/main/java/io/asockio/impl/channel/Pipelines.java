@@ -68,6 +68,7 @@ public final class Pipelines {
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
     if (!origin.framed()) {
+      c.out().readInto(c::onInbound); // ConnectionStage is next: its only part in a read
       AccessRules.Decision decision = node.access().decide(peer.peer(null, origin.transportName(), origin.name()));
       if (decision.allowed()) {
         c.opening.open(node.registry().anonymous(c));
@@ -98,6 +99,9 @@ public final class Pipelines {
           origin.datagram()));
     }
     pipeline.addBefore(before, ConnectionStage.NAME, new ConnectionStage(c));
+    if (!origin.framed()) {
+      c.out().readInto(c::onInbound);
+    }
     if (!handshake) {
       c.opening.bindDialled();
     }

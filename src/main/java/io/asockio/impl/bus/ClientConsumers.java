@@ -53,7 +53,12 @@ final class ClientConsumers implements ConnectionObserver {
       msg.fail(BusMessages.BAD_REQUEST, "the body must be a Buffer, a String or a byte[]");
       return;
     }
-    c.send(payload).onComplete(ar -> BusMessages.reply(msg, ar.cause()));
+    Future<Void> sent = c.send(payload);
+    if (sent.isComplete()) {
+      BusMessages.reply(msg, sent.cause()); // written already (the usual case): no callback through the context
+    } else {
+      sent.onComplete(ar -> BusMessages.reply(msg, ar.cause()));
+    }
   }
 
   Future<Void> unregisterAll() {

@@ -116,7 +116,7 @@ public final class AdminOps {
     for (var c : node.clients()) {
       if (c.connected()) {
         connected++;
-        String kind = c.kind().name().toLowerCase(Locale.ROOT);
+        String kind = c.kind().label();
         clients.put(kind, clients.getLong(kind, 0L) + 1);
       }
     }

@@ -3,7 +3,6 @@ package io.asockio.impl.bus;
 import io.asockio.api.BusAddresses;
 import io.asockio.api.ClientConnection;
 import io.asockio.api.ClientDirectory;
-import io.asockio.api.ClientKind;
 import io.asockio.api.CloseReason;
 import io.asockio.impl.core.ConnectionObserver;
 import io.vertx.core.Future;
@@ -11,9 +10,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -24,10 +21,6 @@ import java.util.function.Function;
  * {@code cause}), {@code refused} (with {@code reason}), {@code takeover}.
  */
 final class DirectoryPublisher implements ConnectionObserver {
-
-  /** {@code expected}, {@code unexpected}, ... by ordinal: one string for every record, not one each. */
-  private static final String[] KIND_NAMES = Arrays.stream(ClientKind.values())
-      .map(k -> k.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
   private final EventBus bus;
   private final ClientDirectory directory;
@@ -52,7 +45,7 @@ final class DirectoryPublisher implements ConnectionObserver {
 
   @Override
   public void opened(ClientConnection c) {
-    JsonObject record = DirectoryRecord.of(c.name(), c.id(), KIND_NAMES[c.kind().ordinal()], c.gateName(),
+    JsonObject record = DirectoryRecord.of(c.name(), c.id(), c.kind().label(), c.gateName(),
         c.transportName(), c.remoteAddress(), nodeId, System.currentTimeMillis());
     pending.put(c, record);
     reachable.apply(c).onComplete(ar -> {

@@ -185,7 +185,7 @@ public final class NodeMetrics implements ConnectionObserver {
   public void opened(ClientConnection connection) {
     GateMeters g = gate(connection.gateName());
     g.open.add(connection);
-    Counter.builder(ACCEPTED).tags("gate", connection.gateName(), "kind", connection.kind().name().toLowerCase(java.util.Locale.ROOT))
+    Counter.builder(ACCEPTED).tags("gate", connection.gateName(), "kind", connection.kind().label())
         .description("connections opened (OK sent or received, or a raw peer accepted)").register(registry).increment();
   }
 

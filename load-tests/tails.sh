@@ -9,6 +9,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 system="${1:-raw-netty}" rounds="${2:-10}" body="${3:-1024}" conns="${4:-10}"
+if [ ! -f "$root/target/asockio.jar" ] || [ ! -d "$here/target/classes/bench" ]; then
+  echo "nothing built yet: run load-tests/run.sh once (it builds the jar, the peers and the Go server)" >&2
+  exit 2
+fi
 cp="$root/target/asockio.jar:$here/target/classes:$here/target/lib/*"
 jvm=(java -XX:ActiveProcessorCount=1 -Xms512m -Xmx512m -XX:+UseParallelGC -cp "$cp")
 port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
@@ -25,6 +29,7 @@ server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   curl -s -o /dev/null "http://127.0.0.1:$port/1" && break
+  kill -0 $server 2>/dev/null || { echo "$system did not start" >&2; exit 1; }
   sleep 0.1
 done
 url="http://127.0.0.1:$port/$body"

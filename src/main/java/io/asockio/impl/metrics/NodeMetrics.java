@@ -111,8 +111,7 @@ public final class NodeMetrics implements ConnectionObserver {
     Gauge.builder(OFFLINE_QUEUED, node, n -> offlineQueued(n)).description("messages kept for disconnected clients")
         .register(registry);
     for (ClientKind kind : ClientKind.values()) {
-      String tag = kind.name().toLowerCase(java.util.Locale.ROOT);
-      Gauge.builder(CLIENTS, node, n -> connected(n, kind)).tag("kind", tag).description("connected clients")
+      Gauge.builder(CLIENTS, node, n -> connected(n, kind)).tag("kind", kind.label()).description("connected clients")
           .register(registry);
     }
     Gauge.builder(CLUSTER_MEMBERS, clusterMembers, s -> s.getAsLong()).description("members of the cluster").register(registry);

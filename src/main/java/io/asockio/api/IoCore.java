@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -137,20 +138,17 @@ public final class IoCore implements AutoCloseable {
   /**
    * Takes the whole messages (or raw chunks) the client sent that were not read yet, in
    * order, up to the first streamed message (take that one with {@link #nextMessageStream}).
+   * The list is read-only.
    */
   public List<Buffer> readMessages(long clientId) {
     Inbox inbox = inboxes.get(clientId);
     if (inbox == null) {
       return List.of();
     }
-    List<Buffer> taken = new ArrayList<>();
+    List<Buffer> taken;
     ClientConnection resume = null;
     synchronized (inbox) {
-      while (inbox.messages.peek() instanceof Buffer) {
-        Buffer b = (Buffer) inbox.messages.poll();
-        inbox.bytes -= b.length();
-        taken.add(b);
-      }
+      taken = takeBuffers(inbox);
       if (inbox.paused) {
         inbox.paused = false;
         resume = inbox.connection;
@@ -160,6 +158,26 @@ public final class IoCore implements AutoCloseable {
       resume.resumeReading();
     }
     return taken;
+  }
+
+  // One message per read is the common case: no list to grow for it.
+  private static List<Buffer> takeBuffers(Inbox inbox) {
+    if (!(inbox.messages.peek() instanceof Buffer first)) {
+      return List.of();
+    }
+    inbox.messages.poll();
+    inbox.bytes -= first.length();
+    if (!(inbox.messages.peek() instanceof Buffer)) {
+      return List.of(first);
+    }
+    List<Buffer> taken = new ArrayList<>(inbox.messages.size() + 1);
+    taken.add(first);
+    while (inbox.messages.peek() instanceof Buffer b) {
+      inbox.messages.poll();
+      inbox.bytes -= b.length();
+      taken.add(b);
+    }
+    return Collections.unmodifiableList(taken);
   }
 
   /**

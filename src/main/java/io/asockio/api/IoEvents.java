@@ -4,8 +4,6 @@ import io.asockio.impl.vertx.CallerLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,11 +16,11 @@ final class IoEvents {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private Set<Long> connectedExpected = new LinkedHashSet<>();
-  private Set<Long> connectedUnknown = new LinkedHashSet<>();
-  private Set<Long> disconnected = new LinkedHashSet<>();
-  private Set<Long> readable = new LinkedHashSet<>();
-  private Set<Long> drained = new LinkedHashSet<>();
+  private final PendingIds connectedExpected = new PendingIds();
+  private final PendingIds connectedUnknown = new PendingIds();
+  private final PendingIds disconnected = new PendingIds();
+  private final PendingIds readable = new PendingIds();
+  private final PendingIds drained = new PendingIds();
   /** Per event-loop thread: a wake-up of the poller is already scheduled for this turn. */
   private final ThreadLocal<boolean[]> wakePending = ThreadLocal.withInitial(() -> new boolean[1]);
   /** The poller's own event loop, or null. */
@@ -43,27 +41,11 @@ final class IoEvents {
       while (nothingHappened() && nanos > 0) {
         nanos = changed.awaitNanos(nanos);
       }
-      IoIterationResult result = new IoIterationResult(hand(connectedExpected), hand(connectedUnknown), hand(disconnected),
-          hand(readable), hand(drained));
-      // Only the sets handed over are replaced; the empty ones stay in use.
-      connectedExpected = fresh(connectedExpected);
-      connectedUnknown = fresh(connectedUnknown);
-      disconnected = fresh(disconnected);
-      readable = fresh(readable);
-      drained = fresh(drained);
-      return result;
+      return new IoIterationResult(connectedExpected.takeAll(), connectedUnknown.takeAll(), disconnected.takeAll(),
+          readable.takeAll(), drained.takeAll());
     } finally {
       lock.unlock();
     }
-  }
-
-  // A set handed to the poller is never touched again: no copy per iteration.
-  private static Set<Long> hand(Set<Long> ids) {
-    return ids.isEmpty() ? Set.of() : new TakenIds(ids);
-  }
-
-  private static Set<Long> fresh(Set<Long> ids) {
-    return ids.isEmpty() ? ids : new LinkedHashSet<>();
   }
 
   /**
@@ -103,7 +85,7 @@ final class IoEvents {
 
   /** Files an event; wakes the poller (once per event-loop turn, or its own loop from elsewhere). */
   void add(Kind kind, long id) {
-    lock.lock(); // the current sets, under the lock: take swaps them
+    lock.lock(); // the sets are shared with take, which empties them
     try {
       switch (kind) {
         case CONNECTED_EXPECTED -> connectedExpected.add(id);

@@ -39,7 +39,16 @@ final class HandlerAdapter implements InboundFlow.Sink {
     this.channel = channel;
     this.counters = counters;
     this.onFailure = onFailure;
-    this.toOnDataReceived = data -> guarded(() -> handler.onDataReceived(connection, data));
+    this.toOnDataReceived = this::dataReceived;
+  }
+
+  // Per message: a try instead of guarded(lambda), which would allocate a capturing lambda per call.
+  private void dataReceived(Buffer data) {
+    try {
+      handler.onDataReceived(connection, data);
+    } catch (RuntimeException | StackOverflowError e) {
+      failed(e);
+    }
   }
 
   /** The connection opened: this handler serves it from now on. */
@@ -72,7 +81,11 @@ final class HandlerAdapter implements InboundFlow.Sink {
 
   void outputEmpty() {
     if (wantsOutputEmpty) {
-      guarded(() -> handler.onOutputBuffersAreEmpty(connection));
+      try {
+        handler.onOutputBuffersAreEmpty(connection); // after many sends: no lambda per call
+      } catch (RuntimeException | StackOverflowError e) {
+        failed(e);
+      }
     }
   }
 
@@ -145,8 +158,12 @@ final class HandlerAdapter implements InboundFlow.Sink {
     try {
       callback.run();
     } catch (RuntimeException | StackOverflowError e) {
-      LOG.log(Level.WARNING, "handler of " + connection.describe() + " failed; closing the connection", e);
-      onFailure.accept(e);
+      failed(e);
     }
+  }
+
+  private void failed(Throwable e) {
+    LOG.log(Level.WARNING, "handler of " + connection.describe() + " failed; closing the connection", e);
+    onFailure.accept(e);
   }
 }

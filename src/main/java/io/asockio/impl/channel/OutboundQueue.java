@@ -342,15 +342,25 @@ final class OutboundQueue extends ChannelDuplexHandler {
   }
 
   // Deferred to its own task: a handler that sends from onOutputEmpty must not recurse without end.
+  // At most one is scheduled at a time, so the same two tasks serve every send (none allocated per send).
   private void scheduleOutputEmpty() {
     if (!emptyScheduled) {
       emptyScheduled = true;
-      ctx.executor().execute(() -> owner.inContext(() -> {
-        emptyScheduled = false;
-        if (isIdle() && owner.isOpen()) {
-          owner.onOutputEmpty();
-        }
-      }));
+      ctx.executor().execute(outputEmptyTask);
+    }
+  }
+
+  private final Runnable outputEmptyTask = this::enterAndReportOutputEmpty;
+  private final Runnable outputEmptyReport = this::reportOutputEmpty;
+
+  private void enterAndReportOutputEmpty() {
+    owner.inContext(outputEmptyReport);
+  }
+
+  private void reportOutputEmpty() {
+    emptyScheduled = false;
+    if (isIdle() && owner.isOpen()) {
+      owner.onOutputEmpty();
     }
   }
 

@@ -50,6 +50,9 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private boolean unflushed;
   private WriteCompletion completion;
   private boolean emptyScheduled;
+  // The output-empty report's two tasks, made once: at most one is scheduled at a time.
+  private final Runnable outputEmptyReport = this::reportOutputEmpty;
+  private final Runnable outputEmptyTask;
   private long messagesOut;
   private long bytesOut;
   private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
@@ -62,6 +65,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
    */
   OutboundQueue(OutboundOwner owner, ConnectionOrigin origin, OutputBudget.Share budget) {
     this.owner = owner;
+    this.outputEmptyTask = () -> owner.inContext(outputEmptyReport);
     this.framed = origin.framed();
     this.datagram = origin.datagram();
     this.tls = origin.tls();
@@ -342,19 +346,11 @@ final class OutboundQueue extends ChannelDuplexHandler {
   }
 
   // Deferred to its own task: a handler that sends from onOutputEmpty must not recurse without end.
-  // At most one is scheduled at a time, so the same two tasks serve every send (none allocated per send).
   private void scheduleOutputEmpty() {
     if (!emptyScheduled) {
       emptyScheduled = true;
       ctx.executor().execute(outputEmptyTask);
     }
-  }
-
-  private final Runnable outputEmptyTask = this::enterAndReportOutputEmpty;
-  private final Runnable outputEmptyReport = this::reportOutputEmpty;
-
-  private void enterAndReportOutputEmpty() {
-    owner.inContext(outputEmptyReport);
   }
 
   private void reportOutputEmpty() {

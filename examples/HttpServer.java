@@ -219,7 +219,7 @@ public class HttpServer {
     }
     // Plain style: one thread, one parser per client, answers sent from the loop, which
     // also does the connections' reads and writes (no hand-off between threads per request).
-    IoCore core = IoCore.startOnThisThread(vertx, config);
+    IoCore core = IoCore.startOnThisThread(vertx, config).reportEmptyOutput(false); // this loop never asks
     System.out.println("http (plain) listening on 127.0.0.1:" + core.node().port("http"));
     Map<Long, RequestParser> parsers = new HashMap<>();
     while (true) {

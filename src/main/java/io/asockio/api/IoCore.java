@@ -9,13 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,22 +45,12 @@ public final class IoCore implements AutoCloseable {
   /** The poller's own event loop for the plain gates' connections, or null (they live on Vert.x's event loops). */
   private final CallerLoop callerLoop;
   private final IoEvents events;
-  private final long maxUnreadBytes;
-  private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
-  private volatile long streamThreshold = -1;
-
-  /** Unread messages of one client: Buffers and StreamInputs, in order. Guarded by its own monitor. */
-  private static final class Inbox {
-    final ArrayDeque<Object> messages = new ArrayDeque<>();
-    long bytes;
-    boolean paused;
-    ClientConnection connection;
-  }
+  private final Inboxes inboxes;
 
   private IoCore(AsockioConfig config, CallerLoop callerLoop) {
-    this.maxUnreadBytes = config.limits().maxUnreadBytes();
     this.callerLoop = callerLoop;
     this.events = new IoEvents(callerLoop);
+    this.inboxes = new Inboxes(events, config.limits().maxUnreadBytes());
   }
 
   /**
@@ -74,7 +59,7 @@ public final class IoCore implements AutoCloseable {
    */
   public static Future<IoCore> start(Vertx vertx, AsockioConfig config) {
     IoCore core = new IoCore(config, null); // exists before the first connection can open
-    return Asockio.start(vertx, config, core.new Feed()).map(node -> {
+    return Asockio.start(vertx, config, core.inboxes).map(node -> {
       core.node = node;
       return core;
     });
@@ -102,7 +87,7 @@ public final class IoCore implements AutoCloseable {
     CallerLoop loop = CallerLoop.ofCurrentThread(vertx);
     IoCore core = new IoCore(config, loop);
     Future<Asockio> started = loop.runUntil(Asockio.startWith(vertx, config, node -> {
-      node.handler(core.new Feed());
+      node.handler(core.inboxes);
       ((Node) node).plainGatesOn(loop);
     }));
     if (started.failed()) {
@@ -141,43 +126,7 @@ public final class IoCore implements AutoCloseable {
    * The list is read-only.
    */
   public List<Buffer> readMessages(long clientId) {
-    Inbox inbox = inboxes.get(clientId);
-    if (inbox == null) {
-      return List.of();
-    }
-    List<Buffer> taken;
-    ClientConnection resume = null;
-    synchronized (inbox) {
-      taken = takeBuffers(inbox);
-      if (inbox.paused) {
-        inbox.paused = false;
-        resume = inbox.connection;
-      }
-    }
-    if (resume != null) {
-      resume.resumeReading();
-    }
-    return taken;
-  }
-
-  // One message per read is the common case: no list to grow for it.
-  private static List<Buffer> takeBuffers(Inbox inbox) {
-    if (!(inbox.messages.peek() instanceof Buffer first)) {
-      return List.of();
-    }
-    inbox.messages.poll();
-    inbox.bytes -= first.length();
-    if (!(inbox.messages.peek() instanceof Buffer)) {
-      return List.of(first);
-    }
-    List<Buffer> taken = new ArrayList<>(inbox.messages.size() + 1);
-    taken.add(first);
-    while (inbox.messages.peek() instanceof Buffer b) {
-      inbox.messages.poll();
-      inbox.bytes -= b.length();
-      taken.add(b);
-    }
-    return Collections.unmodifiableList(taken);
+    return inboxes.takeMessages(clientId);
   }
 
   /**
@@ -186,13 +135,7 @@ public final class IoCore implements AutoCloseable {
    * client) before the client's next message can arrive.
    */
   public StreamInput nextMessageStream(long clientId) {
-    Inbox inbox = inboxes.get(clientId);
-    if (inbox == null) {
-      return null;
-    }
-    synchronized (inbox) {
-      return inbox.messages.peek() instanceof StreamInput ? (StreamInput) inbox.messages.poll() : null;
-    }
+    return inboxes.takeStream(clientId);
   }
 
   /**
@@ -201,7 +144,20 @@ public final class IoCore implements AutoCloseable {
    * connections opened afterwards.
    */
   public IoCore streamMessagesAbove(long bytes) {
-    this.streamThreshold = bytes;
+    inboxes.streamThreshold(bytes);
+    return this;
+  }
+
+  /**
+   * Whether {@link IoIterationResult#clientsWithEmptyOutputFifo} is filled (the default). Finding
+   * out that a client's output emptied costs a task per send and, with few clients, often an
+   * iteration of its own per send; a loop that never reads that set turns it off (as an
+   * {@link InlineProcessor} that does not override {@code onOutputBuffersAreEmpty} is never told).
+   * Applies to connections opened afterwards: set it right after the start (started
+   * {@link #startOnThisThread on this thread}, connections are served only inside the calls that poll).
+   */
+  public IoCore reportEmptyOutput(boolean report) {
+    inboxes.reportEmptyOutput(report);
     return this;
   }
 
@@ -212,13 +168,7 @@ public final class IoCore implements AutoCloseable {
 
   /** Unread messages of a client. */
   public int unreadCount(long clientId) {
-    Inbox inbox = inboxes.get(clientId);
-    if (inbox == null) {
-      return 0;
-    }
-    synchronized (inbox) {
-      return inbox.messages.size();
-    }
+    return inboxes.unreadCount(clientId);
   }
 
   // ---- sending ----------------------------------------------------------------------------
@@ -257,7 +207,7 @@ public final class IoCore implements AutoCloseable {
   /** Forgets a client: closes its connection and drops its unread messages. */
   public boolean removeClient(long clientId) {
     boolean known = node.removeClient(clientId);
-    return inboxes.remove(clientId) != null || known;
+    return inboxes.remove(clientId) || known;
   }
 
   /** The client's current state, or null. */
@@ -312,78 +262,6 @@ public final class IoCore implements AutoCloseable {
       callerLoop.runUntil(node.stop());
     } finally {
       callerLoop.shutdown();
-    }
-  }
-
-  // ---- the connection handler feeding the sets and inboxes --------------------------------
-
-  private final class Feed implements ConnectionHandler {
-
-    @Override
-    public long streamThreshold() {
-      return streamThreshold;
-    }
-
-    @Override
-    public void onMessageStream(ClientConnection connection, MessageStream stream) {
-      Inbox inbox = inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
-      StreamInput input = new StreamInput(connection.id(), stream);
-      synchronized (inbox) {
-        inbox.messages.add(input);
-      }
-      events.add(IoEvents.Kind.READABLE, connection.id());
-    }
-
-    @Override
-    public void onConnected(ClientConnection connection) {
-      IoCore c = IoCore.this;
-      Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
-      synchronized (inbox) {
-        inbox.connection = connection;
-        inbox.paused = false;
-      }
-      ClientKind kind = connection.kind();
-      c.events.add(kind == ClientKind.EXPECTED || kind == ClientKind.OUTGOING ? IoEvents.Kind.CONNECTED_EXPECTED
-          : IoEvents.Kind.CONNECTED_UNKNOWN,
-          connection.id());
-    }
-
-    @Override
-    public void onDataReceived(ClientConnection connection, Buffer data) {
-      IoCore c = IoCore.this;
-      Inbox inbox = c.inboxes.computeIfAbsent(connection.id(), id -> new Inbox());
-      boolean pause = false;
-      synchronized (inbox) {
-        inbox.messages.add(data);
-        inbox.bytes += data.length();
-        if (!inbox.paused && inbox.bytes > c.maxUnreadBytes) {
-          inbox.paused = true;
-          pause = true;
-        }
-      }
-      if (pause) {
-        connection.pauseReading();
-      }
-      c.events.add(IoEvents.Kind.READABLE, connection.id());
-    }
-
-    @Override
-    public void onOutputBuffersAreEmpty(ClientConnection connection) {
-      events.add(IoEvents.Kind.DRAINED, connection.id());
-    }
-
-    @Override
-    public void onConnectionLost(ClientConnection connection, CloseReason reason) {
-      IoCore c = IoCore.this;
-      Inbox inbox = c.inboxes.get(connection.id());
-      if (inbox != null) {
-        synchronized (inbox) {
-          if (inbox.connection == connection) {
-            inbox.connection = null;
-          }
-        }
-      }
-      c.events.add(IoEvents.Kind.DISCONNECTED, connection.id());
     }
   }
 

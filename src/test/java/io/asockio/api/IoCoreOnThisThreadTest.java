@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,7 @@ class IoCoreOnThisThreadTest {
   final Set<Long> connected = new HashSet<>();
   final Set<Long> lost = new HashSet<>();
   final Set<Long> readable = new HashSet<>();
+  final Set<Long> drained = new HashSet<>();
 
   @BeforeEach
   void setUp() {
@@ -78,6 +80,7 @@ class IoCoreOnThisThreadTest {
     connected.addAll(r.newlyConnectedUnknownClients());
     lost.addAll(r.clientsWithDisconnectedConnection());
     readable.addAll(r.clientsHaveDataToRead());
+    drained.addAll(r.clientsWithEmptyOutputFifo());
   }
 
   /** Runs {@code work} on another thread while this one iterates, and returns its result. */
@@ -142,6 +145,34 @@ class IoCoreOnThisThreadTest {
 
       a.close();
       iterateUntil("alice lost", () -> lost.contains(alice));
+    }
+  }
+
+  /**
+   * Turned off, the empty-output report skips the connections opened afterwards; those opened
+   * before keep it. Both connections live on this thread's loop, which runs its tasks in order:
+   * had the first send's connection been reported, it would have been before the second's.
+   */
+  @Test
+  void aLoopThatNeverAsksTurnsTheEmptyOutputReportOff() throws Exception {
+    start(GateConfig.tcp("tcp", HOST, 0));
+    int port = core.node().port("tcp");
+    FrameClient before = whileIterating("the first handshake", () -> FrameClient.named(HOST, port, "told"));
+    core.reportEmptyOutput(false);
+    FrameClient after = whileIterating("the second handshake", () -> FrameClient.named(HOST, port, "untold"));
+    try (before; after) {
+      long told = core.clientId("told");
+      long untold = core.clientId("untold");
+      iterateUntil("both connected", () -> connected.containsAll(Set.of(told, untold)));
+      for (int round = 0; round < 2; round++) { // the second round: no report of the handshakes is left
+        drained.clear();
+        core.sendMessageToClient(untold, Buffer.buffer("to untold " + round));
+        core.sendMessageToClient(told, Buffer.buffer("to told " + round));
+        iterateUntil("the told client's output drained", () -> drained.contains(told));
+        assertFalse(drained.contains(untold), "a connection opened after turning the report off was reported");
+        assertEquals("to untold " + round, whileIterating("the untold client's message", after::readText));
+        assertEquals("to told " + round, whileIterating("the told client's message", before::readText));
+      }
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  *       order holds; the backlog moves only while the channel is writable.</li>
  *   <li><b>Completion when asked.</b> When the owner wants to know that the output emptied,
  *       {@link WriteCompletion} finds out after each flush (at once when the socket took
- *       everything, else from an empty write behind the data).</li>
+ *       everything, else from an empty write behind the data) and {@link OutputEmptyReport}
+ *       tells the owner, in a task of its own.</li>
  * </ul>
  *
  * Event loop only.
@@ -49,10 +50,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   private int batchDepth;
   private boolean unflushed;
   private WriteCompletion completion;
-  private boolean emptyScheduled;
-  // The output-empty report's two tasks, made once: at most one is scheduled at a time.
-  private final Runnable outputEmptyReport = this::reportOutputEmpty;
-  private final Runnable outputEmptyTask;
+  private final OutputEmptyReport emptyReport;
   private long messagesOut;
   private long bytesOut;
   private final OutputBudget.Share budget; // this connection's share of the node's output budget, or null
@@ -65,7 +63,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
    */
   OutboundQueue(OutboundOwner owner, ConnectionOrigin origin, OutputBudget.Share budget) {
     this.owner = owner;
-    this.outputEmptyTask = () -> owner.inContext(outputEmptyReport);
+    this.emptyReport = new OutputEmptyReport(owner, this::isIdle);
     this.framed = origin.framed();
     this.datagram = origin.datagram();
     this.tls = origin.tls();
@@ -86,7 +84,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
     boolean writesReachSocket = !tls && !(ctx.channel() instanceof VirtualChannel);
     this.completion = new WriteCompletion(ctx, writesReachSocket, () -> {
       if (isIdle()) {
-        scheduleOutputEmpty();
+        emptyReport.schedule(ctx.executor());
       }
     });
     this.reporter = budget == null ? null : new OutputReporter(ctx, budget, backlog::bufferedBytes);
@@ -345,21 +343,6 @@ final class OutboundQueue extends ChannelDuplexHandler {
     return completion.caughtUp() && backlog.isEmpty() && !unflushed;
   }
 
-  // Deferred to its own task: a handler that sends from onOutputEmpty must not recurse without end.
-  private void scheduleOutputEmpty() {
-    if (!emptyScheduled) {
-      emptyScheduled = true;
-      ctx.executor().execute(outputEmptyTask);
-    }
-  }
-
-  private void reportOutputEmpty() {
-    emptyScheduled = false;
-    if (isIdle() && owner.isOpen()) {
-      owner.onOutputEmpty();
-    }
-  }
-
   /** Bytes queued and not yet taken by the kernel: Netty's pending bytes plus the backlog's buffered ones. */
   long queuedBytes() {
     ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
@@ -378,7 +361,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
   /** The backlog moved as far as it could: the output may have emptied. */
   void backlogMoved() {
     if (isIdle() && owner.isOpen()) {
-      scheduleOutputEmpty();
+      emptyReport.schedule(ctx.executor());
     }
   }
 

@@ -63,7 +63,7 @@ final class OutboundQueue extends ChannelDuplexHandler {
    */
   OutboundQueue(OutboundOwner owner, ConnectionOrigin origin, OutputBudget.Share budget) {
     this.owner = owner;
-    this.emptyReport = new OutputEmptyReport(owner, this::isIdle);
+    this.emptyReport = new OutputEmptyReport(owner, this);
     this.framed = origin.framed();
     this.datagram = origin.datagram();
     this.tls = origin.tls();

@@ -2,8 +2,6 @@ package io.asockio.impl.channel;
 
 import io.netty.util.concurrent.EventExecutor;
 
-import java.util.function.BooleanSupplier;
-
 /**
  * Tells a connection's owner that its output emptied. Never from inside the write or flush that
  * emptied it: a handler that sends from {@code onOutputEmpty} would recurse without end, so the
@@ -13,15 +11,15 @@ import java.util.function.BooleanSupplier;
 final class OutputEmptyReport {
 
   private final OutboundOwner owner;
-  private final BooleanSupplier idle;
+  private final OutboundQueue queue;
   private final Runnable report = this::report;
   private final Runnable task;
   private boolean scheduled;
 
-  /** {@code idle}: whether the output is still empty when the task runs (a send in between makes it wait for the next). */
-  OutputEmptyReport(OutboundOwner owner, BooleanSupplier idle) {
+  /** {@code queue}: asked again when the task runs (a send in between makes the report wait for the next). */
+  OutputEmptyReport(OutboundOwner owner, OutboundQueue queue) {
     this.owner = owner;
-    this.idle = idle;
+    this.queue = queue;
     this.task = () -> owner.inContext(report);
   }
 
@@ -34,7 +32,7 @@ final class OutputEmptyReport {
 
   private void report() {
     scheduled = false;
-    if (idle.getAsBoolean() && owner.isOpen()) {
+    if (queue.isIdle() && owner.isOpen()) {
       owner.onOutputEmpty();
     }
   }

@@ -49,6 +49,13 @@ RECHECK_LIMIT = 3 if QUICK and not RECHECK_DIR else 1000  # --recheck=DIR measur
 # Many named clients: 100,000 (the goal), or as many as this machine's open-files limit lets both the server and the
 # client process hold (run.sh raises the soft limit to the hard one), less room for the JVMs' own files.
 MANY = min(100000, resource.getrlimit(resource.RLIMIT_NOFILE)[0] - 1000)
+# Where MANY falls short of 100,000: as many clustered nodes on one machine, sharing one port (SO_REUSEPORT), as
+# hold 100,000 with room for the kernel's uneven spread, and as many client processes as their limit needs.
+MANY_CLUSTER = 100000 if MANY < 100000 else 0
+# Its nodes and client processes share both cores (a node's heap holds its part of Hazelcast's maps and backups); the
+# sender through the bus keeps at most BUS_WINDOW requests unanswered: 100,000 at once filled a 512 MiB heap.
+JVM_CLUSTER_NODE = ["java", "-XX:ActiveProcessorCount=1", "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC"]
+BUS_WINDOW = 1000
 
 if QUICK:
     WARM, SECS = 1, 3
@@ -269,6 +276,160 @@ def java_load(args, timeout):
     raise RuntimeError("no result from %s: %s %s" % (args[0], out.stdout[-500:], out.stderr[-2000:]))
 
 
+def read_frame(sock):
+    """One framed message (8-byte little-endian length, then the bytes) from a blocking socket."""
+    def exactly(n):
+        data = b""
+        while len(data) < n:
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise RuntimeError("the control connection closed")
+            data += chunk
+        return data
+    return exactly(int.from_bytes(exactly(8), "little"))
+
+
+def send_frame(sock, text):
+    data = text.encode()
+    sock.sendall(len(data).to_bytes(8, "little") + data)
+
+
+def read_json_line(proc, deadline):
+    """The next line of a child's standard output that is JSON (or "ready"), or an error once deadline passed."""
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError("a child ended early (exit %s)" % proc.poll())
+        line = line.strip()
+        if line == "ready":
+            return line
+        if line.startswith("{"):
+            return json.loads(line)
+    raise RuntimeError("no answer in time")
+
+
+def many_clients_clustered(total, per_process):
+    """total named clients on clustered BenchServer nodes of this machine sharing one port, from ClientShare
+    processes (both cores, no pinning): the time until all got OK and until the directory held every name, each
+    node's heap after a GC and RSS, and one message by name to each: through every node's direct API (each sends to
+    the names it holds), then through the bus from the one node the control client reached (most cross nodes)."""
+    nodes_n = -(-total * 100 // (per_process * 85))  # SO_REUSEPORT spreads by a hash: 15 % of room per node
+    shares_n = -(-total // (per_process - 500))
+    port = free_port()
+    hz_ports = [free_port() for _ in range(nodes_n)]
+    env = dict(os.environ, ASOCKIO_BENCH_CLUSTER="asockio-many-%d" % os.getpid(),
+               ASOCKIO_BENCH_CLUSTER_MEMBERS=",".join("127.0.0.1:%d" % p for p in hz_ports))
+    nodes, shares = [], []
+    t_start = time.time()
+    try:
+        for hz in hz_ports:  # one after another: each joins the cluster the first ones formed
+            node = subprocess.Popen(JVM_CLUSTER_NODE + ["-cp", CP, "bench.BenchServer", str(port),
+                                    "1", "reuseport"], cwd=HERE, env=dict(env, ASOCKIO_BENCH_CLUSTER_PORT=str(hz)),
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                    start_new_session=True)
+            nodes.append(node)
+            deadline = time.time() + 180
+            while True:
+                line = node.stdout.readline()
+                if not line or time.time() > deadline:
+                    raise RuntimeError("a clustered node did not start")
+                if line.startswith("bench server listening"):
+                    break
+        log("many clients: %d clustered nodes up in %.1f s" % (nodes_n, time.time() - t_start))
+        per_share = -(-total // shares_n)
+        for i in range(shares_n):
+            count = min(per_share, total - i * per_share)
+            shares.append(subprocess.Popen(JVM_LOAD + ["-cp", CP, "bench.ClientShare",
+                                           str(port), "m-", str(i * per_share), str(count), "127.0.0.%d" % (10 + i)],
+                                           cwd=HERE, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                           stderr=subprocess.DEVNULL, text=True, start_new_session=True))
+        connected = [read_json_line(p, time.time() + 300) for p in shares]
+        log("many clients, clustered: %d connected" % sum(c["connected"] for c in connected))
+
+        def ask(node, command, answer_prefix):
+            if command:
+                node.stdin.write(command + "\n")
+                node.stdin.flush()
+            while True:
+                line = node.stdout.readline()
+                if not line:
+                    raise RuntimeError("a clustered node ended")
+                if line.startswith(answer_prefix):
+                    return line.split()
+
+        # A record is published once its client's bus address is registered cluster-wide: after the client's OK.
+        deadline = time.time() + 600
+        while int(ask(nodes[0], "directory", "directory ")[1]) < total and time.time() < deadline:
+            time.sleep(0.5)
+        directory_ns = time.monotonic_ns()
+        log("many clients, clustered: directory complete")
+        stats = []
+        for node in nodes:
+            f = ask(node, "stats", "heap ")
+            stats.append(dict(heap=int(f[1]), clients=int(f[3]), directory=int(f[9]),
+                              rss=int(open("/proc/%d/status" % node.pid).read().split("VmRSS:")[1].split()[0]) * 1024))
+        control = socket.create_connection(("127.0.0.1", port), timeout=300)
+        send_frame(control, "bench-control")
+        read_frame(control)  # OK
+
+        def to_each(send):
+            for p in shares:
+                p.stdin.write("expect\n")
+                p.stdin.flush()
+            for p in shares:
+                if read_json_line(p, time.time() + 60) != "ready":
+                    raise RuntimeError("a client share is not ready")
+            t0 = time.monotonic_ns()
+            answer = send()
+            done = [read_json_line(p, time.time() + 300) for p in shares]
+            result = sum(d["reached"] for d in done), (max(d["done_ns"] for d in done) - t0) / 1e9, answer()
+            log("many clients, clustered: reached %d in %.2f s (%s)" % result)
+            return result
+
+        def direct():  # Asockio.send is a node's own: every node sends to the names it holds
+            for node in nodes:
+                node.stdin.write("broadcast m- %d\n" % total)
+                node.stdin.flush()
+            return lambda: sum(int(ask(node, "", "sent ")[1]) for node in nodes)  # names each node held
+
+        def bus():  # from the one node the control client reached: most requests cross to another node
+            send_frame(control, "busbroadcast m- %d %d" % (total, BUS_WINDOW))
+
+            def replies_ok():
+                while True:
+                    answer = read_frame(control).decode()
+                    if answer.startswith("bus "):
+                        return int(answer.split()[3])
+            return replies_ok
+
+        reached, by_name_s, held = to_each(direct)
+        reached_bus, by_bus_s, bus_replies_ok = to_each(bus)
+        control.close()
+        heap = sum(s["heap"] for s in stats)
+        return dict(clients=total, nodes=nodes_n, client_processes=shares_n,
+                    all_connected=all(c["all_ok"] for c in connected) and sum(c["connected"] for c in connected) == total,
+                    connect_s=(max(c["ok_ns"] for c in connected) - min(c["start_ns"] for c in connected)) / 1e9,
+                    directory_complete_s=(directory_ns - min(c["start_ns"] for c in connected)) / 1e9,
+                    clients_per_node=[s["clients"] for s in stats], directory_size=stats[0]["directory"],
+                    heap_mib=heap / 2**20, heap_kib_per_client=heap / 1024 / total,
+                    rss_mib=sum(s["rss"] for s in stats) / 2**20, rss_per_node_mib=[round(s["rss"] / 2**20) for s in stats],
+                    all_reached_by_name=reached == total, reached=reached, by_name_s=by_name_s, names_held=held,
+                    all_reached_by_bus=reached_bus == total, reached_by_bus=reached_bus, by_bus_s=by_bus_s,
+                    bus_replies_ok=bus_replies_ok)
+    finally:
+        for p in shares + nodes:
+            try:
+                p.stdin.close()
+            except OSError:
+                pass
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in shares + nodes:
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+
+
 def machine():
     cpu = ""
     try:
@@ -305,7 +466,7 @@ def main():
         http_points = []
     churn_servers = {s.name: s for s in servers if s.name in CHURN_SYSTEMS} if want("churn") else {}
     total = (len(http_points) * len(servers) + (3 * len(servers) if http_points else 0) + len(churn_servers) * CHURN_ROUNDS + (len(framed_points) * len(framed_systems) if want("framed") else 0)
-             + (3 if want("sharing") else 0) + (1 if want("many") else 0) + (2 * HUGE_ROUNDS if want("huge") else 0) + (2 * BUS_ROUNDS + 1 if want("bus") else 0)
+             + (3 if want("sharing") else 0) + ((2 if MANY_CLUSTER else 1) if want("many") else 0) + (2 * HUGE_ROUNDS if want("huge") else 0) + (2 * BUS_ROUNDS + 1 if want("bus") else 0)
              + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0)
              + (len(TRANSPORT_POINTS) * TRANSPORT_ROUNDS * 3 if want("transport") else 0))
     progress = Progress(total)
@@ -448,6 +609,9 @@ def main():
         finally:
             s.stop()
         progress.step("many clients")
+        if MANY_CLUSTER:
+            record(dict(many_clients_clustered(MANY_CLUSTER, MANY), scenario="many-clients-cluster", system="asockio"))
+            progress.step("many clients, clustered nodes")
 
     # 5a. One huge message through the server and back, -Xmx256m on the server; rounds alternate the two
     # servers (one pass of a few seconds is at the mercy of the machine's noise), the median counts.

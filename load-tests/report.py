@@ -302,6 +302,18 @@ def write(results, out_dir):
                       p.get("directory_size", "-"), p["all_reached_by_name"], p["by_name_s"], p.get("all_reached_by_bus", "-"),
                       "%.2f" % p["by_bus_s"] if "by_bus_s" in p else "-", p.get("bus_replies_ok", "-")), ""]
 
+    for p in [p for p in points if p["scenario"] == "many-clients-cluster"]:
+        lines += ["## Many named clients on clustered nodes of this machine, sharing one port", "",
+                  "%d named clients on %d clustered nodes (SO_REUSEPORT spread them %s), from %d client processes: all "
+                  "connected: %s in %.2f s; directory complete (every name reachable cluster-wide) after %.2f s with %d records; "
+                  "heap in use after a GC %.0f MiB over all nodes (%.1f KiB per client, Hazelcast's share included), RSS %.0f MiB "
+                  "(%s per node); one message by name to each through every node's direct API: all reached: %s in %.2f s; "
+                  "through the event bus from one node: all reached: %s in %.2f s (%s replies OK)." % (
+                      p["clients"], p["nodes"], "/".join(str(n) for n in p["clients_per_node"]), p["client_processes"],
+                      p["all_connected"], p["connect_s"], p["directory_complete_s"], p["directory_size"], p["heap_mib"],
+                      p["heap_kib_per_client"], p["rss_mib"], "/".join(str(n) for n in p["rss_per_node_mib"]),
+                      p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
+
     huge = [p for p in points if p["scenario"] == "huge-message"]
     if huge:
         lines += ["## One huge message through the server and back (server -Xmx256m)", "",

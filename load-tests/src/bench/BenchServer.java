@@ -20,6 +20,13 @@ import java.lang.management.ManagementFactory;
  * the time it took) and {@code stats} (heap in use after a GC, clients, direct memory in use,
  * open descriptors).
  *
+ * <p>With {@code ASOCKIO_BENCH_CLUSTER=NAME} (and {@code ASOCKIO_BENCH_CLUSTER_PORT},
+ * {@code ASOCKIO_BENCH_CLUSTER_MEMBERS=host:port,...}) it joins a cluster and serves TCP only (several such
+ * processes share PORT with reuseport); a line {@code stats} on its standard input prints the
+ * same figures as the control client's {@code stats}, {@code directory} the directory's size alone
+ * (no GC), {@code broadcast PREFIX N} sends by name through this node's direct API to those of
+ * PREFIX0..PREFIX{N-1} it holds, for a harness that holds each process.
+ *
  * Usage: BenchServer PORT [INSTANCES] [reuseport]
  */
 public final class BenchServer {
@@ -44,21 +51,41 @@ public final class BenchServer {
         send(Buffer.buffer("sent " + n + " in " + (System.nanoTime() - t0) / 1000 + " us"));
       } else if (cmd[0].equals("busbroadcast")) {
         // The Vert.x way: a request to each client's bus address; answers "bus N ok K" once every reply came.
+        // WINDOW (optional): at most this many requests unanswered, as a sender that minds its memory would.
         int n = Integer.parseInt(cmd[2]);
+        int window = cmd.length > 3 ? Integer.parseInt(cmd[3]) : n;
         Buffer hello = Buffer.buffer("hello through the bus");
-        java.util.List<io.vertx.core.Future<?>> replies = new java.util.ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          replies.add(node.vertx().eventBus().request(io.asockio.api.BusAddresses.client(cmd[1] + i), hello));
+        int[] next = {0};
+        int[] answered = {0};
+        int[] ok = {0};
+        Runnable[] sendNext = new Runnable[1];
+        sendNext[0] = () -> {
+          int i = next[0]++;
+          node.vertx().eventBus().request(io.asockio.api.BusAddresses.client(cmd[1] + i), hello).onComplete(reply -> {
+            ok[0] += reply.succeeded() ? 1 : 0;
+            if (++answered[0] == n) {
+              send(Buffer.buffer("bus " + n + " ok " + ok[0]));
+            } else if (next[0] < n) {
+              sendNext[0].run();
+            }
+          });
+        };
+        for (int i = 0; i < Math.min(window, n); i++) {
+          sendNext[0].run();
         }
-        io.vertx.core.Future.join(replies).onComplete(done -> send(Buffer.buffer("bus " + n + " ok "
-            + replies.stream().filter(io.vertx.core.Future::succeeded).count())));
       } else if (cmd[0].equals("stats")) {
-        System.gc();
-        long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        node.directory().size().onComplete(size -> send(Buffer.buffer("heap " + used + " clients " + node.clients().size()
-            + " direct " + directMemory() + " fds " + openDescriptors() + " directory " + (size.succeeded() ? size.result() : -1))));
+        stats(node).onComplete(line -> send(Buffer.buffer(line.result())));
       }
     }
+  }
+
+  /** "heap H clients C direct D fds F directory N": heap in use after a GC, this node's clients, the directory's size. */
+  static io.vertx.core.Future<String> stats(Asockio node) {
+    System.gc();
+    long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return node.directory().size().transform(size -> io.vertx.core.Future.succeededFuture("heap " + used + " clients "
+        + node.clients().size() + " direct " + directMemory() + " fds " + openDescriptors() + " directory "
+        + (size.succeeded() ? size.result() : -1)));
   }
 
   // Netty's own count of its direct memory when it keeps one; else the JDK's direct buffer pool.
@@ -102,7 +129,17 @@ public final class BenchServer {
       }
       builder.withTransport(io.vertx.core.transport.Transport.IO_URING);
     }
-    Vertx vertx = builder.build();
+    String cluster = System.getenv("ASOCKIO_BENCH_CLUSTER");
+    Vertx vertx;
+    io.asockio.config.ClusterConfig clusterConfig = null;
+    if (cluster != null) {
+      clusterConfig = new io.asockio.config.ClusterConfig(true, cluster, "127.0.0.1",
+          Integer.parseInt(System.getenv("ASOCKIO_BENCH_CLUSTER_PORT")),
+          java.util.List.of(System.getenv("ASOCKIO_BENCH_CLUSTER_MEMBERS").split(",")), 30, null, 0, null, 0, 0);
+      vertx = Asockio.vertx(AsockioConfig.of().withCluster(clusterConfig)).await();
+    } else {
+      vertx = builder.build();
+    }
     GateConfig gate = GateConfig.tcp("tcp", "127.0.0.1", port).withInstances(instances).withReusePort(reusePort)
         .withLimits(GateLimits.DEFAULTS.withMaxConnections(100_000).withMaxConnectionsPerAddress(0).withMaxPendingHandshakes(100_000)
             .withMaxPendingHandshakesPerAddress(0)
@@ -110,17 +147,46 @@ public final class BenchServer {
     GateConfig udp = GateConfig.udp("udp", "127.0.0.1", port)
         .withLimits(GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS).withMaxConnections(100_000)
             .withMaxPendingHandshakes(100_000).withMaxPendingHandshakesPerAddress(0).withAcceptRatePerSecond(0));
-    AsockioConfig config = AsockioConfig.of(gate, udp).withPolicies(Policies.DEFAULTS);
+    AsockioConfig config = (cluster != null ? AsockioConfig.of(gate).withCluster(clusterConfig) : AsockioConfig.of(gate, udp))
+        .withPolicies(Policies.DEFAULTS);
     if (metrics) {
       config = config.withAdmin(io.asockio.config.AdminConfig.on("127.0.0.1", 0));
     }
     Asockio node = Asockio.startWith(vertx, config, n -> {
       n.gateProcessor("tcp", EchoProcessor::new);
-      n.gateProcessor("udp", EchoProcessor::new);
+      if (cluster == null) {
+        n.gateProcessor("udp", EchoProcessor::new);
+      }
       n.clientProcessor("bench-control", () -> new Control(n));
     }).await();
     System.out.println("bench server listening on 127.0.0.1:" + node.port("tcp") + " native=" + vertx.isNativeTransportEnabled()
         + " transport=" + (System.getenv("ASOCKIO_BENCH_TRANSPORT") == null ? "default" : System.getenv("ASOCKIO_BENCH_TRANSPORT"))
-        + (metrics ? " metrics on, admin port " + node.adminPort() : ""));
+        + (metrics ? " metrics on, admin port " + node.adminPort() : "") + (cluster != null ? " cluster " + cluster : ""));
+    if (cluster != null) {
+      java.io.BufferedReader commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+      try {
+        for (String line; (line = commands.readLine()) != null; ) {
+          if (line.equals("stats")) {
+            System.out.println(stats(node).await());
+          } else if (line.equals("directory")) {
+            System.out.println("directory " + node.directory().size().await());
+          } else if (line.startsWith("broadcast ")) {
+            // The direct API is this node's: each node sends to the names it holds (the others fail at once, unknown here).
+            String[] cmd = line.split(" ");
+            Buffer hello = Buffer.buffer("hello by name");
+            int held = 0;
+            for (int i = 0, n = Integer.parseInt(cmd[2]); i < n; i++) {
+              if (node.connection(cmd[1] + i) != null) {
+                node.send(cmd[1] + i, hello);
+                held++;
+              }
+            }
+            System.out.println("sent " + held);
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }

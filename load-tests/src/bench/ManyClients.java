@@ -83,6 +83,22 @@ public final class ManyClients {
     }
   }
 
+  /** Connects {@code client} to 127.0.0.1:PORT from {@code source} and waits until it is connected. */
+  static Channel connect(EventLoopGroup group, Client client, int port, java.net.InetSocketAddress source)
+      throws InterruptedException {
+    // The source address is bound without a port (the kernel picks it at connect, by the whole 4-tuple): binding
+    // a port first searches for one no socket uses, slower with every client connected.
+    Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        .option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(client);
+          }
+        });
+    return b.connect(new java.net.InetSocketAddress("127.0.0.1", port), source).sync().channel();
+  }
+
   static long status(long pid, String key) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith(key + ":")) {
@@ -107,19 +123,7 @@ public final class ManyClients {
     for (int i = 0; i < n; i++) {
       Client client = new Client("m-" + i, ok, got, new AtomicReference<>());
       clients.add(client);
-      // The source address is bound without a port (the kernel picks it at connect, by the whole 4-tuple): binding
-      // a port first searches for one no socket uses, slower with every client connected.
-      Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-          .option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true)
-          .handler(new ChannelInitializer<SocketChannel>() {
-        @Override
-        protected void initChannel(SocketChannel ch) {
-          ch.pipeline().addLast(client);
-        }
-      });
-      String source = "127.0.0." + (1 + i / PER_SOURCE_ADDRESS);
-      channels.add(b.connect(new java.net.InetSocketAddress("127.0.0.1", port), new java.net.InetSocketAddress(source, 0))
-          .sync().channel());
+      channels.add(connect(group, client, port, new java.net.InetSocketAddress("127.0.0." + (1 + i / PER_SOURCE_ADDRESS), 0)));
     }
     boolean allOk = ok.await(60, TimeUnit.SECONDS);
     double connectSeconds = (System.nanoTime() - t0) / 1e9;

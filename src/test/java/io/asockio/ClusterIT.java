@@ -2,6 +2,7 @@ package io.asockio;
 
 import io.asockio.api.Asockio;
 import io.asockio.api.BusAddresses;
+import io.asockio.api.ClientDirectory;
 import io.asockio.impl.node.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ClusterConfig;
@@ -57,6 +58,35 @@ class ClusterIT {
   static int freePort() throws Exception {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       return probe.getLocalPort();
+    }
+  }
+
+  /**
+   * Hazelcast completes its async calls' callbacks on the common ForkJoinPool, which has one
+   * thread on machines of up to two CPUs; there Hazelcast starts a thread per callback instead.
+   * A directory write or read is such a call: a burst of connections must not cost a thread each.
+   */
+  @Test
+  void directoryWritesAndReadsDoNotStartAThreadEach() throws Exception {
+    Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster("threads-" + UUID.randomUUID()))).await();
+    try {
+      ClientDirectory directory = ClientDirectory.of(vertx);
+      directory.size().await(); // the map is there and Hazelcast's own threads have started
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long before = threads.getTotalStartedThreadCount();
+      int n = 500;
+      List<io.vertx.core.Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        String name = "t" + i;
+        done.add(directory.publish(new JsonObject().put("name", name).put("node", "test"))
+            .compose(written -> directory.lookup(name)));
+      }
+      io.vertx.core.Future.all(done).await();
+      assertEquals(n, directory.size().await());
+      long started = threads.getTotalStartedThreadCount() - before;
+      assertTrue(started < 50, started + " threads started for " + n + " directory writes and reads");
+    } finally {
+      vertx.close().await();
     }
   }
 

@@ -3,11 +3,18 @@ package io.asockio.impl.node;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.asockio.config.ClusterConfig;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +28,7 @@ final class HazelcastClustering {
 
   // Held strongly: JUL forgets the level of a logger nobody references.
   private static final Logger HAZELCAST_LOGGER = Logger.getLogger("com.hazelcast");
+  private static final AtomicBoolean CALLBACKS_POOLED = new AtomicBoolean();
   /** Members answer heartbeats this often. */
   static final String HEARTBEAT_SECONDS = "1";
 
@@ -29,7 +37,30 @@ final class HazelcastClustering {
 
   static ClusterManager manager(ClusterConfig cluster) {
     quietLogging();
+    poolCallbacksWhereTheCommonPoolIsOneThread();
     return new HazelcastClusterManager(config(cluster));
+  }
+
+  /**
+   * Hazelcast completes the callbacks of its async calls (every directory write and read) on the
+   * common ForkJoinPool, but where that pool has a single thread (machines of up to two CPUs, and
+   * containers limited to them) it starts a new thread for each callback: 15,000 threads a minute
+   * on a node taking a burst of connections. There its callbacks go to two pooled threads instead.
+   * The executor is Hazelcast's for the whole JVM; an internal setter, so Hazelcast's version is
+   * the BOM's, and a bigger machine keeps its default.
+   */
+  static void poolCallbacksWhereTheCommonPoolIsOneThread() {
+    if (ForkJoinPool.getCommonPoolParallelism() > 1 || !CALLBACKS_POOLED.compareAndSet(false, true)) {
+      return;
+    }
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+      Thread thread = new Thread(task, "asockio-hazelcast-callback-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    pool.allowCoreThreadTimeOut(true); // none left behind when the cluster is idle or gone
+    ConcurrencyUtil.setDefaultAsyncExecutor(pool);
   }
 
   /** The Hazelcast configuration for {@code cluster}. */

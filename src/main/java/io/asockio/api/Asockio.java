@@ -73,7 +73,9 @@ public interface Asockio {
 
   /**
    * Queues a message to the client of this name; for a declared name that is not connected it
-   * is kept (up to {@code limits.offlineQueueMessages}) and sent first when it connects.
+   * is kept (up to {@code limits.offlineQueueMessages}) and sent first when it connects. This
+   * node's clients only: in a cluster, a client on any node is reached through the event bus
+   * ({@link BusAddresses#client(String)}, or {@value BusAddresses#SEND}).
    */
   Future<Void> send(String name, Buffer message);
 

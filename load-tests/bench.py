@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,6 +57,7 @@ MANY_CLUSTER = 100000 if MANY < 100000 else 0
 # sender through the bus keeps at most BUS_WINDOW requests unanswered: 100,000 at once filled a 512 MiB heap.
 JVM_CLUSTER_NODE = ["java", "-XX:ActiveProcessorCount=1", "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC"]
 BUS_WINDOW = 1000
+MANY_CLUSTER_LIMIT_S = 1800  # about 7 minutes here; its children are killed after this long
 
 if QUICK:
     WARM, SECS = 1, 3
@@ -321,6 +323,14 @@ def many_clients_clustered(total, per_process):
                ASOCKIO_BENCH_CLUSTER_MEMBERS=",".join("127.0.0.1:%d" % p for p in hz_ports))
     nodes, shares = [], []
     t_start = time.time()
+
+    def kill_all():
+        for p in shares + nodes:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+    # Bounded: a child that hangs is killed, and the read waiting for it ends with an error.
+    watchdog = threading.Timer(MANY_CLUSTER_LIMIT_S, kill_all)
+    watchdog.start()
     try:
         for hz in hz_ports:  # one after another: each joins the cluster the first ones formed
             node = subprocess.Popen(JVM_CLUSTER_NODE + ["-cp", CP, "bench.BenchServer", str(port),
@@ -359,10 +369,13 @@ def many_clients_clustered(total, per_process):
 
         # A record is published once its client's bus address is registered cluster-wide: after the client's OK.
         deadline = time.time() + 600
-        while int(ask(nodes[0], "directory", "directory ")[1]) < total and time.time() < deadline:
+        while True:
+            listed = int(ask(nodes[0], "directory", "directory ")[1])
+            if listed >= total or time.time() > deadline:
+                break
             time.sleep(0.5)
         directory_ns = time.monotonic_ns()
-        log("many clients, clustered: directory complete")
+        log("many clients, clustered: %d names in the directory" % listed)
         stats = []
         for node in nodes:
             f = ask(node, "stats", "heap ")
@@ -409,6 +422,7 @@ def many_clients_clustered(total, per_process):
         return dict(clients=total, nodes=nodes_n, client_processes=shares_n,
                     all_connected=all(c["all_ok"] for c in connected) and sum(c["connected"] for c in connected) == total,
                     connect_s=(max(c["ok_ns"] for c in connected) - min(c["start_ns"] for c in connected)) / 1e9,
+                    directory_complete=listed >= total,
                     directory_complete_s=(directory_ns - min(c["start_ns"] for c in connected)) / 1e9,
                     clients_per_node=[s["clients"] for s in stats], directory_size=stats[0]["directory"],
                     heap_mib=heap / 2**20, heap_kib_per_client=heap / 1024 / total,
@@ -417,6 +431,7 @@ def many_clients_clustered(total, per_process):
                     all_reached_by_bus=reached_bus == total, reached_by_bus=reached_bus, by_bus_s=by_bus_s,
                     bus_replies_ok=bus_replies_ok)
     finally:
+        watchdog.cancel()
         for p in shares + nodes:
             try:
                 p.stdin.close()

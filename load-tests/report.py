@@ -294,23 +294,27 @@ def write(results, out_dir):
     for p in many:
         lines += ["## Many named clients", "",
                   "%d named clients (from %s source addresses): all connected: %s in %.2f s; server RSS %.0f MiB (%.0f before), "
-                  "heap in use after a GC %.0f MiB (%.1f KiB per client); directory size %s; one message by name to each "
+                  "heap in use after a GC %.0f MiB (%.1f KiB per client%s); directory size %s; one message by name to each "
                   "through the direct API: all reached: %s in %.2f s; through the event bus: all reached: %s in %s s "
                   "(%s replies OK)." % (
                       p["clients"], p.get("source_addresses", 1), p["all_connected"], p["connect_s"], p["server_rss_mib"],
                       p["server_rss_before_mib"], p["server_heap_mib"], p["server_heap_mib"] * 1024 / max(p["clients"], 1),
+                      "; %.1f KiB beyond the %.0f MiB before them" % (
+                          (p["server_heap_mib"] - p["server_heap_before_mib"]) * 1024 / max(p["clients"], 1),
+                          p["server_heap_before_mib"]) if p.get("server_heap_before_mib", -1) > 0 else "",
                       p.get("directory_size", "-"), p["all_reached_by_name"], p["by_name_s"], p.get("all_reached_by_bus", "-"),
                       "%.2f" % p["by_bus_s"] if "by_bus_s" in p else "-", p.get("bus_replies_ok", "-")), ""]
 
     for p in [p for p in points if p["scenario"] == "many-clients-cluster"]:
         lines += ["## Many named clients on clustered nodes of this machine, sharing one port", "",
                   "%d named clients on %d clustered nodes (SO_REUSEPORT spread them %s), from %d client processes: all "
-                  "connected: %s in %.2f s; directory complete (every name reachable cluster-wide) after %.2f s with %d records; "
+                  "connected: %s in %.2f s; directory complete (every name reachable cluster-wide): %s after %.2f s with %d records; "
                   "heap in use after a GC %.0f MiB over all nodes (%.1f KiB per client, Hazelcast's share included), RSS %.0f MiB "
                   "(%s per node); one message by name to each through every node's direct API: all reached: %s in %.2f s; "
                   "through the event bus from one node: all reached: %s in %.2f s (%s replies OK)." % (
                       p["clients"], p["nodes"], "/".join(str(n) for n in p["clients_per_node"]), p["client_processes"],
-                      p["all_connected"], p["connect_s"], p["directory_complete_s"], p["directory_size"], p["heap_mib"],
+                      p["all_connected"], p["connect_s"], p.get("directory_complete", p["directory_size"] >= p["clients"]),
+                      p["directory_complete_s"], p["directory_size"], p["heap_mib"],
                       p["heap_kib_per_client"], p["rss_mib"], "/".join(str(n) for n in p["rss_per_node_mib"]),
                       p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
 

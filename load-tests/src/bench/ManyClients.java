@@ -99,6 +99,23 @@ public final class ManyClients {
     return b.connect(new java.net.InetSocketAddress("127.0.0.1", port), source).sync().channel();
   }
 
+  /** Sends a control command and waits (30 s at most) for its answer: null if none came. */
+  static String ask(Channel ctl, AtomicReference<String> answer, String command) {
+    answer.set(null);
+    byte[] bytes = command.getBytes(StandardCharsets.UTF_8);
+    ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(bytes.length).writeBytes(bytes));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (answer.get() == null && System.nanoTime() < until) {
+      Thread.onSpinWait();
+    }
+    return answer.get();
+  }
+
+  /** The heap in MiB from a {@code stats} answer ("heap BYTES ..."), or -1 without one. */
+  static double heapMiB(String statsLine) {
+    return statsLine == null ? -1 : Long.parseLong(statsLine.split(" ")[1]) / 1048576.0;
+  }
+
   static long status(long pid, String key) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith(key + ":")) {
@@ -119,6 +136,16 @@ public final class ManyClients {
     List<Channel> channels = new ArrayList<>();
     List<Client> clients = new ArrayList<>();
     long rssBefore = status(pid, "VmRSS");
+    // The control client first: the server's heap after a GC before the clients, so that their own share shows.
+    CountDownLatch controlOk = new CountDownLatch(1);
+    Channel ctl = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+      @Override
+      protected void initChannel(SocketChannel ch) {
+        ch.pipeline().addLast(new Client("bench-control", controlOk, new CountDownLatch(Integer.MAX_VALUE), control));
+      }
+    }).connect("127.0.0.1", port).sync().channel();
+    controlOk.await(30, TimeUnit.SECONDS);
+    String heapLineBefore = ask(ctl, control, "stats");
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Client client = new Client("m-" + i, ok, got, new AtomicReference<>());
@@ -127,22 +154,7 @@ public final class ManyClients {
     }
     boolean allOk = ok.await(60, TimeUnit.SECONDS);
     double connectSeconds = (System.nanoTime() - t0) / 1e9;
-    CountDownLatch controlOk = new CountDownLatch(1);
-    CountDownLatch controlGot = new CountDownLatch(2);
-    Channel ctl = new Bootstrap().group(group).channel(EpollSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
-      @Override
-      protected void initChannel(SocketChannel ch) {
-        ch.pipeline().addLast(new Client("bench-control", controlOk, controlGot, control));
-      }
-    }).connect("127.0.0.1", port).sync().channel();
-    controlOk.await(30, TimeUnit.SECONDS);
-    byte[] stats = "stats".getBytes(StandardCharsets.UTF_8);
-    ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(stats.length).writeBytes(stats));
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (control.get() == null && System.nanoTime() < until) {
-      Thread.onSpinWait();
-    }
-    String heapLine = control.get();
+    String heapLine = ask(ctl, control, "stats");
     long rss = status(pid, "VmRSS");
     long t1 = System.nanoTime();
     byte[] cmd = ("broadcast m- " + n).getBytes(StandardCharsets.UTF_8);
@@ -159,7 +171,7 @@ public final class ManyClients {
     ctl.writeAndFlush(ctl.alloc().buffer().writeLongLE(busCmd.length).writeBytes(busCmd));
     boolean allGotByBus = gotByBus.await(60, TimeUnit.SECONDS);
     double busSeconds = (System.nanoTime() - t2) / 1e9;
-    until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while ((control.get() == null || !control.get().startsWith("bus ")) && System.nanoTime() < until) {
       Thread.onSpinWait(); // the direct broadcast's own answer ("sent ...") may still come first
     }
@@ -169,10 +181,11 @@ public final class ManyClients {
     System.out.printf("{\"clients\": %d, \"all_connected\": %b, \"connect_s\": %.3f, \"server_rss_mib\": %.1f, "
             + "\"server_rss_before_mib\": %.1f, \"server_heap_mib\": %.1f, \"all_reached_by_name\": %b, \"by_name_s\": %.3f, "
             + "\"reached\": %d, \"all_reached_by_bus\": %b, \"by_bus_s\": %.3f, \"reached_by_bus\": %d, \"bus_replies_ok\": %d, "
-            + "\"directory_size\": %d, \"source_addresses\": %d}%n",
+            + "\"directory_size\": %d, \"source_addresses\": %d, \"server_heap_before_mib\": %.1f}%n",
         n, allOk, connectSeconds, rss / 1048576.0, rssBefore / 1048576.0,
-        heapLine == null ? -1 : Long.parseLong(heapLine.split(" ")[1]) / 1048576.0, allGot, broadcastSeconds, reachedByName,
-        allGotByBus, busSeconds, n - gotByBus.getCount(), busReplies, directory, (n + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS);
+        heapMiB(heapLine), allGot, broadcastSeconds, reachedByName,
+        allGotByBus, busSeconds, n - gotByBus.getCount(), busReplies, directory, (n + PER_SOURCE_ADDRESS - 1) / PER_SOURCE_ADDRESS,
+        heapMiB(heapLineBefore));
     if (args.length > 3) {
       Thread.sleep(Long.parseLong(args[3]) * 1000); // HOLD_SECONDS: keep them connected, e.g. for a heap histogram
     }

@@ -3,6 +3,7 @@ package io.asockio;
 import io.asockio.api.Asockio;
 import io.asockio.api.BusAddresses;
 import io.asockio.api.ClientDirectory;
+import io.asockio.api.SendException;
 import io.asockio.impl.node.Clustering;
 import io.asockio.config.AsockioConfig;
 import io.asockio.config.ClusterConfig;
@@ -13,6 +14,7 @@ import io.asockio.testing.ChildJvm;
 import io.asockio.testing.EchoLoad;
 import io.asockio.testing.FrameClient;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +34,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -120,6 +123,15 @@ class ClusterIT {
         }
         vertx.eventBus().request(BusAddresses.client("alice"), "direct").await();
         assertEquals("direct", alice.readText());
+        // The direct API by name reaches her there too; a name nobody has fails as it would alone.
+        for (int i = 0; i < 20; i++) {
+          here.send("alice", Buffer.buffer("by the API " + i)).await();
+        }
+        for (int i = 0; i < 20; i++) {
+          assertEquals("by the API " + i, alice.readText());
+        }
+        SendException unknown = assertThrows(SendException.class, () -> here.send("nobody-" + name, Buffer.buffer("x")).await());
+        assertEquals(SendException.Reason.UNKNOWN_CLIENT, unknown.reason());
 
         // kill -9: no goodbye. The survivor removes its records and says so.
         other.process().destroyForcibly();

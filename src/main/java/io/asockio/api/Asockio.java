@@ -73,9 +73,10 @@ public interface Asockio {
 
   /**
    * Queues a message to the client of this name; for a declared name that is not connected it
-   * is kept (up to {@code limits.offlineQueueMessages}) and sent first when it connects. This
-   * node's clients only: in a cluster, a client on any node is reached through the event bus
-   * ({@link BusAddresses#client(String)}, or {@value BusAddresses#SEND}).
+   * is kept (up to {@code limits.offlineQueueMessages}) and sent first when it connects. In a
+   * cluster, a client connected to another node is reached there (found in the
+   * {@link #directory()}, through its bus address): the future completes once that node queued
+   * it, and fails with the {@link SendException} that node gave.
    */
   Future<Void> send(String name, Buffer message);
 

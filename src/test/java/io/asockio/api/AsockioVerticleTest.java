@@ -119,6 +119,9 @@ class AsockioVerticleTest {
             .await();
         assertEquals("m" + i, carol.readText());
       }
+      // And by the other node's direct API.
+      b.node().send("carol", io.vertx.core.buffer.Buffer.buffer("from b")).await();
+      assertEquals("from b", carol.readText());
     }
     vertx.close().await();
     vertx = null;

@@ -88,6 +88,11 @@ public final class NodeBus {
         sendRouter.stop(), janitor == null ? Future.succeededFuture() : janitor.stop()).mapEmpty();
   }
 
+  /** To the client of this name on whichever node it is connected; see {@link SendRouter#send}. */
+  public Future<Void> send(String name, io.vertx.core.buffer.Buffer message) {
+    return sendRouter.send(name, message);
+  }
+
   /** The handler that delivers client messages to {@code address} (one per address). */
   public ConnectionHandler delivery(String address) {
     return deliveries.computeIfAbsent(address, a -> new BusDelivery(vertx.eventBus(), a, streamThresholds.getOrDefault(a, -1L),

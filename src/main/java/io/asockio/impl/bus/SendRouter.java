@@ -2,8 +2,10 @@ package io.asockio.impl.bus;
 
 import io.asockio.api.BusAddresses;
 import io.asockio.api.ClientDirectory;
+import io.asockio.api.SendException;
 import io.asockio.impl.core.ClientRouter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -14,7 +16,8 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /**
- * {@value BusAddresses#SEND}, the node's local entry point (header {@code to} names the
+ * Sending by name across a cluster, for {@link io.asockio.api.Asockio#send(String, Buffer)} and
+ * {@value BusAddresses#SEND}, the node's local entry point on the bus (header {@code to} names the
  * client): a client served here goes through the {@link ClientRouter} (offline queue
  * included); one connected to another node is reached through its {@code asockio.client.<name>}
  * address, found in the directory.
@@ -56,36 +59,58 @@ final class SendRouter {
       msg.fail(BusMessages.BAD_REQUEST, "asockio.send needs a 'to' header and a Buffer, String or byte[] body");
       return;
     }
-    // Connected here, or (alone) known here: no need to look further.
-    if (router.connectedHere(to) || (!clustered && router.servesHere(to))) {
-      router.send(to, payload).onComplete(ar -> BusMessages.reply(msg, ar.cause()));
-      return;
+    send(to, payload).onComplete(ar -> BusMessages.reply(msg, ar.cause()));
+  }
+
+  /**
+   * To the client of this name wherever it is: one served here through the router (offline
+   * queue included), one connected to another node through its address. Fails as a send here
+   * would, with a {@link SendException}.
+   */
+  Future<Void> send(String to, Buffer payload) {
+    // Connected here, or (without a cluster) known here: no need to look further.
+    Future<Void> here = router.sendIfHere(to, payload, !clustered);
+    if (here != null) {
+      return here;
     }
-    directory.lookup(to).onComplete(ar -> {
+    return directory.lookup(to).transform(ar -> {
       JsonObject record = ar.succeeded() ? ar.result() : null;
-      if (record != null && !nodeId.equals(record.getString("node"))) {
-        forward(msg, to, payload, 1);
-      } else {
-        router.send(to, payload).onComplete(sent -> BusMessages.reply(msg, sent.cause()));
+      if (record == null || nodeId.equals(record.getString("node"))) {
+        return router.send(to, payload);
       }
+      Promise<Void> forwarded = Promise.promise();
+      forward(forwarded, to, payload, 1);
+      return forwarded.future();
     });
   }
 
   // NO_HANDLERS means nothing was delivered: the record may be ahead of the address's registration
   // reaching this member, so it is tried again a few times (20 ms doubling, about 0.6 s in all).
-  private void forward(Message<Object> msg, String to, Buffer payload, int attempt) {
+  private void forward(Promise<Void> forwarded, String to, Buffer payload, int attempt) {
     bus.request(BusAddresses.client(to), payload, BusMessages.ZERO_COPY).onComplete(fwd -> {
       if (fwd.succeeded()) {
-        msg.reply(null);
+        forwarded.complete();
       } else if (attempt < FORWARD_ATTEMPTS && fwd.cause() instanceof ReplyException
           && ((ReplyException) fwd.cause()).failureType() == ReplyFailure.NO_HANDLERS) {
-        vertx.setTimer(20L << (attempt - 1), t -> forward(msg, to, payload, attempt + 1));
-      } else if (fwd.cause() instanceof ReplyException
-          && ((ReplyException) fwd.cause()).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        msg.fail(((ReplyException) fwd.cause()).failureCode(), fwd.cause().getMessage());
+        vertx.setTimer(20L << (attempt - 1), t -> forward(forwarded, to, payload, attempt + 1));
       } else {
-        msg.fail(BusAddresses.NOT_CONNECTED, "client " + to + " is not reachable: " + fwd.cause().getMessage());
+        forwarded.fail(remoteFailure(to, fwd.cause()));
       }
     });
+  }
+
+  // The other node's refusal as the SendException a send there gave; anything else: not reachable.
+  private static Throwable remoteFailure(String to, Throwable cause) {
+    if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      SendException.Reason reason = switch (((ReplyException) cause).failureCode()) {
+        case BusAddresses.UNKNOWN_CLIENT -> SendException.Reason.UNKNOWN_CLIENT;
+        case BusAddresses.NOT_CONNECTED -> SendException.Reason.NOT_CONNECTED;
+        case BusAddresses.OUTPUT_FULL -> SendException.Reason.OUTPUT_FULL;
+        case BusAddresses.NOT_ONE_DATAGRAM -> SendException.Reason.NOT_ONE_DATAGRAM;
+        default -> null;
+      };
+      return reason == null ? cause : new SendException(reason, cause.getMessage());
+    }
+    return new SendException(SendException.Reason.NOT_CONNECTED, "client " + to + " is not reachable: " + cause.getMessage());
   }
 }

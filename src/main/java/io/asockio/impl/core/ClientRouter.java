@@ -34,6 +34,15 @@ public final class ClientRouter {
     return record == null ? unknown("named " + name) : send(record, message);
   }
 
+  /**
+   * To the client of this name if it is connected here, or when {@code orDeclared} also if it is
+   * declared here (kept for it while offline); null, having sent nothing, otherwise.
+   */
+  public Future<Void> sendIfHere(String name, Buffer message, boolean orDeclared) {
+    ClientRecord record = registry.byName(name);
+    return record != null && (record.isConnected() || (orDeclared && record.isDeclared())) ? send(record, message) : null;
+  }
+
   /** Runs {@code action} on the live connection of client {@code id}, or fails as a send would. */
   public Future<Void> withConnection(long id, Function<ClientConnection, Future<Void>> action) {
     ClientRecord record = registry.byId(id);
@@ -51,18 +60,6 @@ public final class ClientRouter {
     }
     ClientConnection connection = record.connection();
     return connection == null ? notConnected(record) : action.apply(connection);
-  }
-
-  /** Whether a message for {@code name} can be handled on this node (connected, or declared here). */
-  public boolean servesHere(String name) {
-    ClientRecord record = registry.byName(name);
-    return record != null && (record.isConnected() || record.isDeclared());
-  }
-
-  /** Whether {@code name} is connected to this node now. */
-  public boolean connectedHere(String name) {
-    ClientRecord record = registry.byName(name);
-    return record != null && record.isConnected();
   }
 
   private Future<Void> send(ClientRecord record, Buffer message) {

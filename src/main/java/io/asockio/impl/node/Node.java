@@ -126,7 +126,7 @@ public final class Node implements Asockio {
 
   @Override
   public Future<Void> send(String name, Buffer message) {
-    return router.send(name, message);
+    return bus == null ? router.send(name, message) : bus.send(name, message); // bus: set once started
   }
 
   @Override

@@ -399,7 +399,7 @@ def many_clients_clustered(total, per_process):
             log("many clients, clustered: reached %d in %.2f s (%s)" % result)
             return result
 
-        def direct():  # Asockio.send is a node's own: every node sends to the names it holds
+        def direct():  # every node sends to the names it holds: the direct API without forwarding
             for node in nodes:
                 node.stdin.write("broadcast m- %d\n" % total)
                 node.stdin.flush()

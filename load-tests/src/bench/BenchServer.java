@@ -171,7 +171,7 @@ public final class BenchServer {
           } else if (line.equals("directory")) {
             System.out.println("directory " + node.directory().size().await());
           } else if (line.startsWith("broadcast ")) {
-            // The direct API is this node's: each node sends to the names it holds (the others fail at once, unknown here).
+            // Each node to the names it holds: the direct API without forwarding to other nodes.
             String[] cmd = line.split(" ");
             Buffer hello = Buffer.buffer("hello by name");
             int held = 0;

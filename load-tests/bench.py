@@ -25,6 +25,8 @@ JAR = os.path.join(ROOT, "target", "asockio.jar")
 CLASSES = os.path.join(HERE, "target", "classes")
 LIB = os.path.join(HERE, "target", "lib", "*")
 CP = ":".join([CLASSES, JAR, LIB])
+sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+from echo_client import read_frame, send_frame  # noqa: E402  the project's own framing in Python
 PY = "/usr/bin/python3"
 SERVER_CPU = "0"
 LOAD_CPU = "1"
@@ -278,24 +280,6 @@ def java_load(args, timeout):
     raise RuntimeError("no result from %s: %s %s" % (args[0], out.stdout[-500:], out.stderr[-2000:]))
 
 
-def read_frame(sock):
-    """One framed message (8-byte little-endian length, then the bytes) from a blocking socket."""
-    def exactly(n):
-        data = b""
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise RuntimeError("the control connection closed")
-            data += chunk
-        return data
-    return exactly(int.from_bytes(exactly(8), "little"))
-
-
-def send_frame(sock, text):
-    data = text.encode()
-    sock.sendall(len(data).to_bytes(8, "little") + data)
-
-
 def read_json_line(proc, deadline):
     """The next line of a child's standard output that is JSON (or "ready"), or an error once deadline passed."""
     while time.time() < deadline:
@@ -382,7 +366,7 @@ def many_clients_clustered(total, per_process):
             stats.append(dict(heap=int(f[1]), clients=int(f[3]), directory=int(f[9]),
                               rss=int(open("/proc/%d/status" % node.pid).read().split("VmRSS:")[1].split()[0]) * 1024))
         control = socket.create_connection(("127.0.0.1", port), timeout=300)
-        send_frame(control, "bench-control")
+        send_frame(control, b"bench-control")
         read_frame(control)  # OK
 
         def to_each(send):
@@ -406,7 +390,7 @@ def many_clients_clustered(total, per_process):
             return lambda: sum(int(ask(node, "", "sent ")[1]) for node in nodes)  # names each node held
 
         def bus():  # from the one node the control client reached: most requests cross to another node
-            send_frame(control, "busbroadcast m- %d %d" % (total, BUS_WINDOW))
+            send_frame(control, b"busbroadcast m- %d %d" % (total, BUS_WINDOW))
 
             def replies_ok():
                 while True:

@@ -83,9 +83,8 @@ public final class BenchServer {
   static io.vertx.core.Future<String> stats(Asockio node) {
     System.gc();
     long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return node.directory().size().transform(size -> io.vertx.core.Future.succeededFuture("heap " + used + " clients "
-        + node.clients().size() + " direct " + directMemory() + " fds " + openDescriptors() + " directory "
-        + (size.succeeded() ? size.result() : -1)));
+    return node.directory().size().otherwise(-1).map(size -> "heap " + used + " clients " + node.clients().size()
+        + " direct " + directMemory() + " fds " + openDescriptors() + " directory " + size);
   }
 
   // Netty's own count of its direct memory when it keeps one; else the JDK's direct buffer pool.
@@ -176,8 +175,9 @@ public final class BenchServer {
             Buffer hello = Buffer.buffer("hello by name");
             int held = 0;
             for (int i = 0, n = Integer.parseInt(cmd[2]); i < n; i++) {
-              if (node.connection(cmd[1] + i) != null) {
-                node.send(cmd[1] + i, hello);
+              io.asockio.api.ClientConnection connection = node.connection(cmd[1] + i);
+              if (connection != null) {
+                connection.send(hello);
                 held++;
               }
             }

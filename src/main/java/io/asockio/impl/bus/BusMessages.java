@@ -40,15 +40,31 @@ final class BusMessages {
       msg.reply(null);
     } else if (failure instanceof SendException) {
       SendException e = (SendException) failure;
-      msg.fail(switch (e.reason()) {
-        case UNKNOWN_CLIENT -> BusAddresses.UNKNOWN_CLIENT;
-        case NOT_CONNECTED -> BusAddresses.NOT_CONNECTED;
-        case OUTPUT_FULL -> BusAddresses.OUTPUT_FULL;
-        case NOT_ONE_DATAGRAM -> BusAddresses.NOT_ONE_DATAGRAM;
-        case SOURCE_FAILED -> FAILED;
-      }, e.getMessage());
+      msg.fail(code(e.reason()), e.getMessage());
     } else {
       msg.fail(FAILED, String.valueOf(failure.getMessage()));
     }
+  }
+
+  /** The failure code a refused send replies with. */
+  static int code(SendException.Reason reason) {
+    return switch (reason) {
+      case UNKNOWN_CLIENT -> BusAddresses.UNKNOWN_CLIENT;
+      case NOT_CONNECTED -> BusAddresses.NOT_CONNECTED;
+      case OUTPUT_FULL -> BusAddresses.OUTPUT_FULL;
+      case NOT_ONE_DATAGRAM -> BusAddresses.NOT_ONE_DATAGRAM;
+      case SOURCE_FAILED -> FAILED;
+    };
+  }
+
+  /** The reason behind a failure code of {@link #code}, or null for a code that names none. */
+  static SendException.Reason reason(int code) {
+    return switch (code) {
+      case BusAddresses.UNKNOWN_CLIENT -> SendException.Reason.UNKNOWN_CLIENT;
+      case BusAddresses.NOT_CONNECTED -> SendException.Reason.NOT_CONNECTED;
+      case BusAddresses.OUTPUT_FULL -> SendException.Reason.OUTPUT_FULL;
+      case BusAddresses.NOT_ONE_DATAGRAM -> SendException.Reason.NOT_ONE_DATAGRAM;
+      default -> null;
+    };
   }
 }

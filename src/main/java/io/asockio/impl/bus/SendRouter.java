@@ -102,13 +102,7 @@ final class SendRouter {
   // The other node's refusal as the SendException a send there gave; anything else: not reachable.
   private static Throwable remoteFailure(String to, Throwable cause) {
     if (cause instanceof ReplyException && ((ReplyException) cause).failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      SendException.Reason reason = switch (((ReplyException) cause).failureCode()) {
-        case BusAddresses.UNKNOWN_CLIENT -> SendException.Reason.UNKNOWN_CLIENT;
-        case BusAddresses.NOT_CONNECTED -> SendException.Reason.NOT_CONNECTED;
-        case BusAddresses.OUTPUT_FULL -> SendException.Reason.OUTPUT_FULL;
-        case BusAddresses.NOT_ONE_DATAGRAM -> SendException.Reason.NOT_ONE_DATAGRAM;
-        default -> null;
-      };
+      SendException.Reason reason = BusMessages.reason(((ReplyException) cause).failureCode());
       return reason == null ? cause : new SendException(reason, cause.getMessage());
     }
     return new SendException(SendException.Reason.NOT_CONNECTED, "client " + to + " is not reachable: " + cause.getMessage());

@@ -77,6 +77,11 @@ public final class ClientDirectory {
     return map().compose(m -> m.put(record.getString("name"), record));
   }
 
+  /** Writes the record unless one of its name is there; true when it wrote it. */
+  public Future<Boolean> publishIfAbsent(JsonObject record) {
+    return map().compose(m -> m.putIfAbsent(record.getString("name"), record)).map(previous -> previous == null);
+  }
+
   /** Removes the record only if it is still this one (a takeover may have replaced it). */
   public Future<Boolean> withdraw(JsonObject record) {
     return map().compose(m -> m.removeIfPresent(record.getString("name"), record));

@@ -20,13 +20,20 @@ import java.util.logging.Logger;
 /**
  * Cluster housekeeping. A name connected on another node takes over a local connection of
  * that name (policy {@code takeover: replace}); when the member list changes, the member with
- * the smallest id removes the directory records of nodes that left, with their events.
+ * the smallest id removes the directory records of nodes that left, with their events; after a
+ * member left, every node writes again those of its own records that the directory lost with
+ * that member's partitions.
  */
 final class ClusterJanitor {
 
   private static final Logger LOG = Logger.getLogger(ClusterJanitor.class.getName());
   /** How often the member list is compared with the last one seen. */
   static final long MEMBERSHIP_CHECK_MS = 1000;
+  /**
+   * Checks for lost records after a member left: Hazelcast may finish handing out the dead
+   * member's partitions after the member list changed.
+   */
+  static final int REPAIR_CHECKS = 5;
 
   private final Vertx vertx;
   private final ClusterManager cluster;
@@ -37,6 +44,7 @@ final class ClusterJanitor {
   private MessageConsumer<JsonObject> events;
   private long timer = -1;
   private List<String> knownNodes = List.of();
+  private int repairChecksLeft;
 
   ClusterJanitor(Vertx vertx, ClusterManager cluster, ClientRegistry registry, DirectoryPublisher publisher, Policies policies) {
     this.vertx = vertx;
@@ -76,8 +84,19 @@ final class ClusterJanitor {
 
   private void sweepIfMembershipChanged() {
     List<String> nodes = cluster.getNodes();
+    if (repairChecksLeft > 0) {
+      repairChecksLeft--;
+      publisher.republishLost().onSuccess(lost -> {
+        if (lost > 0) {
+          LOG.warning(() -> "directory records of this node lost with a member that left, written again: " + lost);
+        }
+      });
+    }
     if (nodes.equals(knownNodes)) {
       return;
+    }
+    if (!nodes.containsAll(knownNodes)) {
+      repairChecksLeft = REPAIR_CHECKS;
     }
     knownNodes = List.copyOf(nodes);
     // One survivor sweeps: the one with the smallest id.

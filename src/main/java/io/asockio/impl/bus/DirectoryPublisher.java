@@ -93,6 +93,24 @@ final class DirectoryPublisher implements ConnectionObserver {
     return Future.join(done).mapEmpty();
   }
 
+  /**
+   * Writes again this node's records that the directory lost. When a member dies before
+   * Hazelcast has copied the partitions it owned (right after a join), their entries are gone
+   * for good, this node's among them, while its clients stay connected.
+   *
+   * @return how many records were missing
+   */
+  Future<Integer> republishLost() {
+    List<Future<Boolean>> writes = new ArrayList<>();
+    published.forEach((connection, record) -> writes.add(directory.publishIfAbsent(record).compose(written -> {
+      if (written && published.get(connection) != record) { // closed meanwhile: its withdraw may have gone first
+        return directory.withdraw(record).map(false);
+      }
+      return Future.succeededFuture(written);
+    })));
+    return Future.join(writes).map(v -> (int) writes.stream().filter(w -> w.succeeded() && w.result()).count());
+  }
+
   /** Records of nodes that left the cluster are removed, each with its {@code disconnected} event. */
   Future<List<JsonObject>> sweepNodesOtherThan(List<String> aliveNodes, String cause) {
     return directory.removeNodesOtherThan(aliveNodes).onSuccess(removed -> removed.forEach(

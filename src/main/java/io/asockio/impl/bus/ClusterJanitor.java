@@ -57,7 +57,7 @@ final class ClusterJanitor {
 
   void start() {
     events = vertx.eventBus().consumer(BusAddresses.EVENTS, this::onEvent);
-    timer = vertx.setPeriodic(0, MEMBERSHIP_CHECK_MS, id -> sweepIfMembershipChanged());
+    timer = vertx.setPeriodic(0, MEMBERSHIP_CHECK_MS, id -> checkMembership());
   }
 
   Future<Void> stop() {
@@ -82,7 +82,7 @@ final class ClusterJanitor {
     }
   }
 
-  private void sweepIfMembershipChanged() {
+  private void checkMembership() {
     List<String> nodes = cluster.getNodes();
     if (repairChecksLeft > 0) {
       repairChecksLeft--;

@@ -1,5 +1,7 @@
 package io.asockio.security;
 
+import io.netty.util.NetUtil;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -69,14 +71,9 @@ public final class Cidr {
     if (zone >= 0) {
       a = a.substring(0, zone);
     }
-    if (a.isEmpty() || !(a.contains(":") || a.matches("\\d{1,3}(\\.\\d{1,3}){3}"))) {
-      return null; // InetAddress would resolve a host name: never do that here
-    }
-    try {
-      return unmapped(InetAddress.getByName(a).getAddress());
-    } catch (UnknownHostException e) {
-      return null;
-    }
+    // Netty's parser: literals only, never a name lookup, and no regex (this runs for every accepted connection).
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(a);
+    return bytes == null ? null : unmapped(bytes);
   }
 
   private static byte[] unmapped(byte[] a) {

@@ -42,6 +42,20 @@ class AccessRulesTest {
   }
 
   @Test
+  void onlyWellFormedLiteralsAreNumericAddresses() {
+    assertEquals(4, Cidr.numeric("10.1.2.3").length);
+    assertEquals(4, Cidr.numeric("::ffff:10.1.2.3").length, "IPv4-mapped: unmapped");
+    assertEquals(16, Cidr.numeric("[::1]").length);
+    assertEquals(16, Cidr.numeric("fe80::1%eth0").length, "the zone is not part of the address");
+    assertEquals(null, Cidr.numeric("256.1.1.1"));
+    assertEquals(null, Cidr.numeric("1.2.3"));
+    assertEquals(null, Cidr.numeric("1.2.3.4.5"));
+    assertEquals(null, Cidr.numeric("::g"));
+    assertEquals(null, Cidr.numeric(""));
+    assertEquals(null, Cidr.numeric("example.com"));
+  }
+
+  @Test
   void globsMatchNamesExactlyOrWithWildcards() {
     assertTrue(new Glob("worker-*").matches("worker-1"));
     assertTrue(new Glob("worker-*").matches("worker-"));

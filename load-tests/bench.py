@@ -262,6 +262,10 @@ def wrk(port, size, conns, secs, close=False):
         result[key] = parse_latency_us(m.group(1)) if m else None
     m = re.search(r"p999_us (\d+)", out)
     result["p999_us"] = float(m.group(1)) if m else None
+    m = re.search(r"^requests (\d+)$", out, re.M)
+    result["requests"] = int(m.group(1)) if m else None
+    m = re.search(r"^tail_us (.+)$", out, re.M)
+    result["tail_us"] = [[float(p), float(v)] for p, v in (x.split(":") for x in m.group(1).split())] if m else None
     m = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", out)
     result["max_us"] = parse_latency_us(m.group(1)) if m else None
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -828,6 +832,34 @@ def alternating(servers, rounds, measure, progress, label):
     return results
 
 
+def pooled_percentile(rounds, pct=99.0):
+    """The pct-th percentile latency over every request of several wrk runs, from each run's request count and
+    percentile grid (tail_us): the value v at which the runs' requests slower than v, summed, are (100 - pct) %
+    of all, each run's share read by linear interpolation of its grid. A median of per-run p99s moves with where
+    the machine's stalls landed; this is the p99 of the requests measured. None without grids."""
+    runs = [r for r in rounds if r.get("tail_us") and r.get("requests")]
+    if not runs:
+        return None
+
+    def slower(grid, v):  # the fraction of a run's requests slower than v
+        if v < grid[0][1]:
+            return 1 - grid[0][0] / 100
+        for (p1, v1), (p2, v2) in zip(grid, grid[1:]):
+            if v1 <= v < v2:
+                return 1 - (p1 + (p2 - p1) * (v - v1) / (v2 - v1)) / 100
+        return 0.0
+    total = sum(r["requests"] for r in runs)
+    target = (100 - pct) / 100 * total
+    lo, hi = 0.0, max(r["tail_us"][-1][1] for r in runs)
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if sum(r["requests"] * slower(r["tail_us"], mid) for r in runs) > target:
+            lo = mid
+        else:
+            hi = mid
+    return round(hi, 1)
+
+
 def median_round(results, field):
     """The round whose `field` is the median (the whole result, so its latencies stay with its rate)."""
     return sorted(results, key=lambda r: r[field])[len(results) // 2]
@@ -914,7 +946,7 @@ def recheck(results, record):
                     point = {"scenario": "http-recheck", "system": name, "size": size, "connections": conns,
                              "requests_per_s": median(v), "values": v,
                              "p99_us": median(tails) if tails else None, "p99_values": p99,
-                             "jit_s_values": [r.get("jit_s") for r in rs]}
+                             "p99_pooled_us": pooled_percentile(rs), "jit_s_values": [r.get("jit_s") for r in rs]}
                     if name in settled:
                         point["settle_runs"], point["settled"] = settled[name]
                     record(point)

@@ -188,10 +188,11 @@ def write(results, out_dir):
             lines += ["", "p99 latency (wrk) of the HTTP points measured again, medians of the same rounds "
                       "(1 KiB with 1, 10 and 200 connections are always measured again, in both styles: the latency goal; "
                       "each server first runs such a point until its JIT is quiet, \"settle runs\" asockio / raw Netty; "
-                      "\"JIT s\" is what asockio's server compiled in each measured round):", "",
-                      "| condition | style | asockio p99 us | raw Netty p99 us | ratio | asockio rounds | raw Netty rounds "
-                      "| settle runs | JIT s in asockio's rounds |",
-                      "|---|---|---|---|---|---|---|---|---|"]
+                      "\"JIT s\" is what asockio's server compiled in each measured round; \"pooled\" is the p99 over every "
+                      "request of the rounds, from each round's count and percentiles):", "",
+                      "| condition | style | asockio p99 us | raw Netty p99 us | ratio | pooled p99 asockio / raw Netty us | pooled ratio "
+                      "| asockio rounds | raw Netty rounds | settle runs | JIT s in asockio's rounds |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|"]
             for (scenario, cond), by in tails:
                 n = by["netty"]
                 for role, style in (("asockio", "inline"), ("plain", "plain")):
@@ -200,8 +201,10 @@ def write(results, out_dir):
                         settled = ("%s / %s" % (a["settle_runs"], n.get("settle_runs", "-"))
                                    + ("" if a.get("settled") else " (not quiet)")) if "settle_runs" in a else "-"
                         jit = " ".join("-" if v is None else "%.2f" % v for v in a.get("jit_s_values") or []) or "-"
-                        lines.append("| %s | %s | %s | %s | %.2f | %s | %s | %s | %s |" % (
+                        pa, pn = a.get("p99_pooled_us"), n.get("p99_pooled_us")
+                        lines.append("| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s |" % (
                             cond, style, fmt(a["p99_us"]), fmt(n["p99_us"]), a["p99_us"] / n["p99_us"],
+                            "%s / %s" % (fmt(pa), fmt(pn)) if pa and pn else "-", "%.2f" % (pa / pn) if pa and pn else "-",
                             " ".join(fmt(v) for v in a["p99_values"]), " ".join(fmt(v) for v in n["p99_values"]),
                             settled, jit))
         with_metrics = [(key, by) for key, by in grouped.items() if "metrics" in by]

@@ -86,8 +86,8 @@ REFERENCE = ("http", 1024, 200)
 # cannot tell a tail from the machine's stalls, so every run with HTTP points measures these again, in rounds.
 LATENCY_POINTS = [(1024, 1), (1024, 10), (1024, 200)]
 LATENCY_ROUNDS = 5 if QUICK else 9
-# A JVM server compiles for minutes (asockio carries Vert.x's code and its own: about 6 s of JIT after 15 s of load,
-# raw Netty 2.5 s), and its compiler threads share the server's one core: a round with 0.3 s of JIT read twice the p99
+# A JVM server compiles for minutes (asockio carries Vert.x's code and its own: 8.6 s of JIT by 15 s into its load,
+# raw Netty 4.0 s), and its compiler threads share the server's one core: a round with 0.3 s of JIT read twice the p99
 # of a quiet one. Before the latency rounds each server runs the point until two SECS-long runs in a row compile for
 # at most SETTLE_JIT_S each (1 % of a run), at most SETTLE_RUNS times: the tail of a server that has finished compiling.
 SETTLE_JIT_S = 0.01 * SECS
@@ -347,7 +347,7 @@ def many_clients_udp(total, per_process):
     processes on the load core (each under the limit, one 127.0.0.x source address each); the time until all got OK,
     the node's heap after a GC and RSS, the directory's size, then one message by name to each through the direct
     API and one through the bus (requests, BUS_WINDOW unanswered at most), from the control client's commands."""
-    shares_n = -(-total // (per_process - 500))
+    shares_n = -(-total // max(500, per_process - 500))
     # The clients' state on one heap: 1 GiB leaves room beyond the goal's 4 KiB a client (400 MiB).
     server = Server("asockio", ["java", "-XX:ActiveProcessorCount=1", "-Xmx1g", "-XX:+UseParallelGC", "-cp", CP,
                                 "bench.BenchServer", "{port}"])

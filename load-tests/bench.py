@@ -341,6 +341,29 @@ def read_json_line(proc, deadline):
     raise RuntimeError("no answer in time")
 
 
+def rss_bytes(pid):
+    """A process's resident set (VmRSS) in bytes."""
+    with open("/proc/%d/status" % pid) as f:
+        return int(f.read().split("VmRSS:")[1].split()[0]) * 1024
+
+
+def reach_each(shares, send, label):
+    """Every client share (ClientShare, UdpClientShare) waits for one more message per client; send() sends them and
+    returns what reads the sender's answer. (clients reached, seconds from the send to the last arrival, answer)."""
+    for p in shares:
+        p.stdin.write("expect\n")
+        p.stdin.flush()
+    for p in shares:
+        if read_json_line(p, time.time() + 60) != "ready":
+            raise RuntimeError("a client share is not ready")
+    t0 = time.monotonic_ns()
+    answer = send()
+    done = [read_json_line(p, time.time() + 300) for p in shares]
+    result = sum(d["reached"] for d in done), (max(d["done_ns"] for d in done) - t0) / 1e9, answer()
+    log("%s: reached %d in %.2f s (%s)" % ((label,) + result))
+    return result
+
+
 def many_clients_udp(total, per_process):
     """total named clients on ONE node, over its framed UDP gate: the node keeps one socket for them all, so its
     open-files limit does not cap them as it caps TCP clients (MANY). The clients come from UdpClientShare
@@ -366,17 +389,23 @@ def many_clients_udp(total, per_process):
         send_frame(control, b"bench-control")
         read_frame(control)  # OK
 
-        def ask(command, prefix):
-            send_frame(control, command.encode())
-            while True:
-                answer = read_frame(control).decode()
-                if answer.startswith(prefix):
-                    return answer
+        def command(text, answer_prefix):
+            """Sends a control command; returns what reads its answer (the first frame starting with answer_prefix)."""
+            send_frame(control, text.encode())
+
+            def answer():
+                while True:
+                    frame = read_frame(control).decode()
+                    if frame.startswith(answer_prefix):
+                        return frame
+            return answer
+
+        def ask(text, answer_prefix):
+            return command(text, answer_prefix)()
 
         def stats():
             f = ask("stats", "heap ").split()
-            rss = int(open("/proc/%d/status" % server.proc.pid).read().split("VmRSS:")[1].split()[0]) * 1024
-            return dict(heap=int(f[1]), clients=int(f[3]), directory=int(f[9]), fds=int(f[7]), rss=rss)
+            return dict(heap=int(f[1]), clients=int(f[3]), directory=int(f[9]), fds=int(f[7]), rss=rss_bytes(server.proc.pid))
         before = stats()
         per_share = -(-total // shares_n)
         for i in range(shares_n):
@@ -389,22 +418,10 @@ def many_clients_udp(total, per_process):
         log("many clients over UDP: %d got OK" % sum(c["connected"] for c in connected))
         after = stats()
 
-        def to_each(command, done_prefix):
-            for p in shares:
-                p.stdin.write("expect\n")
-                p.stdin.flush()
-            for p in shares:
-                if read_json_line(p, time.time() + 60) != "ready":
-                    raise RuntimeError("a client share is not ready")
-            t0 = time.monotonic_ns()
-            answer = ask(command, done_prefix)
-            done = [read_json_line(p, time.time() + 300) for p in shares]
-            result = sum(d["reached"] for d in done), (max(d["done_ns"] for d in done) - t0) / 1e9, answer
-            log("many clients over UDP: reached %d in %.2f s (%s)" % result)
-            return result
-
-        reached, by_name_s, _ = to_each("broadcast u- %d" % total, "sent ")
-        reached_bus, by_bus_s, bus_answer = to_each("busbroadcast u- %d %d" % (total, BUS_WINDOW), "bus ")
+        reached, by_name_s, _ = reach_each(shares, lambda: command("broadcast u- %d" % total, "sent "),
+                                           "many clients over UDP")
+        reached_bus, by_bus_s, bus_answer = reach_each(
+            shares, lambda: command("busbroadcast u- %d %d" % (total, BUS_WINDOW), "bus "), "many clients over UDP")
         heap = after["heap"] - before["heap"]
         return dict(clients=total, transport="udp", nodes=1, client_processes=shares_n,
                     all_connected=all(c["all_ok"] for c in connected) and sum(c["connected"] for c in connected) == total,
@@ -505,24 +522,10 @@ def many_clients_clustered(total, per_process):
         for node in nodes:
             f = ask(node, "stats", "heap ")
             stats.append(dict(heap=int(f[1]), clients=int(f[3]), directory=int(f[9]),
-                              rss=int(open("/proc/%d/status" % node.pid).read().split("VmRSS:")[1].split()[0]) * 1024))
+                              rss=rss_bytes(node.pid)))
         control = socket.create_connection(("127.0.0.1", port), timeout=300)
         send_frame(control, b"bench-control")
         read_frame(control)  # OK
-
-        def to_each(send):
-            for p in shares:
-                p.stdin.write("expect\n")
-                p.stdin.flush()
-            for p in shares:
-                if read_json_line(p, time.time() + 60) != "ready":
-                    raise RuntimeError("a client share is not ready")
-            t0 = time.monotonic_ns()
-            answer = send()
-            done = [read_json_line(p, time.time() + 300) for p in shares]
-            result = sum(d["reached"] for d in done), (max(d["done_ns"] for d in done) - t0) / 1e9, answer()
-            log("many clients, clustered: reached %d in %.2f s (%s)" % result)
-            return result
 
         def direct():  # every node sends to the names it holds: the direct API without forwarding
             for node in nodes:
@@ -540,8 +543,8 @@ def many_clients_clustered(total, per_process):
                         return int(answer.split()[3])
             return replies_ok
 
-        reached, by_name_s, held = to_each(direct)
-        reached_bus, by_bus_s, bus_replies_ok = to_each(bus)
+        reached, by_name_s, held = reach_each(shares, direct, "many clients, clustered")
+        reached_bus, by_bus_s, bus_replies_ok = reach_each(shares, bus, "many clients, clustered")
         control.close()
         heap = sum(s["heap"] for s in stats)
         return dict(clients=total, nodes=nodes_n, client_processes=shares_n,

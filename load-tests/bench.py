@@ -86,6 +86,9 @@ REFERENCE = ("http", 1024, 200)
 # cannot tell a tail from the machine's stalls, so every run with HTTP points measures these again, in rounds.
 LATENCY_POINTS = [(1024, 1), (1024, 10), (1024, 200)]
 LATENCY_ROUNDS = 5 if QUICK else 9
+# At ~10k requests/s a 6 s round holds ~600 requests over its p99, too few against the machine's 1-5 ms stalls that
+# every server here meets: the latency rounds are longer (20 s: ~2,000 over the p99 per round, ~18,000 pooled).
+LATENCY_SECS = SECS if QUICK else 20
 # A JVM server compiles for minutes (asockio carries Vert.x's code and its own: 8.6 s of JIT by 15 s into its load,
 # raw Netty 4.0 s), and its compiler threads share the server's one core: a round with 0.3 s of JIT read twice the p99
 # of a quiet one. Before the latency rounds each server runs the point until two SECS-long runs in a row compile for
@@ -940,8 +943,9 @@ def recheck(results, record):
                     for name, s in measured.items():
                         settled[name] = settle(s, size, conns)
                         progress.step("settle %s %dB x%d (%d runs)" % (name, size, conns, settled[name][0]))
+                secs = LATENCY_SECS if latency else SECS
                 rounds = alternating(measured, LATENCY_ROUNDS if latency else RECHECK_ROUNDS,
-                                     lambda s: jit_wrk(s, size, conns, SECS), progress, "recheck http %%s %dB x%d" % (size, conns))
+                                     lambda s: jit_wrk(s, size, conns, secs), progress, "recheck http %%s %dB x%d" % (size, conns))
                 for name, rs in rounds.items():
                     v = [r["requests_per_s"] for r in rs]
                     p99 = [r["p99_us"] for r in rs]
@@ -950,6 +954,8 @@ def recheck(results, record):
                              "requests_per_s": median(v), "values": v,
                              "p99_us": median(tails) if tails else None, "p99_values": p99,
                              "p99_pooled_us": pooled_percentile(rs), "jit_s_values": [r.get("jit_s") for r in rs]}
+                    if latency:
+                        point["round_s"] = secs
                     if name in settled:
                         point["settle_runs"], point["settled"] = settled[name]
                     record(point)

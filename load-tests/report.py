@@ -185,11 +185,14 @@ def write(results, out_dir):
                     " ".join(fmt(v) for v in a["values"]), " ".join(fmt(v) for v in n["values"]) if n else "-"))
         tails = [(key, by) for key, by in grouped.items() if key[0] == "http" and by.get("netty", {}).get("p99_us")]
         if tails:
-            lines += ["", "p99 latency (wrk) of the HTTP points measured again, medians of the same rounds "
+            # Older runs did not record a round's length: theirs were as long as a pass's point.
+            lengths = sorted({by["netty"].get("round_s") for _, by in tails} - {None})
+            round_s = " or ".join("%g s" % x for x in lengths) if lengths else "as long as a pass's point"
+            lines += ["", ("p99 latency (wrk) of the HTTP points measured again, medians of the same rounds "
                       "(1 KiB with 1, 10 and 200 connections are always measured again, in both styles: the latency goal; "
-                      "each server first runs such a point until its JIT is quiet, \"settle runs\" asockio / raw Netty; "
+                      "their rounds last %s; each server first runs such a point until its JIT is quiet, \"settle runs\" asockio / raw Netty; "
                       "\"JIT s\" is what asockio's server compiled in each measured round; \"pooled\" is the p99 over every "
-                      "request of the rounds, from each round's count and percentiles):", "",
+                      "request of the rounds, from each round's count and percentiles):") % round_s, "",
                       "| condition | style | asockio p99 us | raw Netty p99 us | ratio | pooled p99 asockio / raw Netty us | pooled ratio "
                       "| asockio rounds | raw Netty rounds | settle runs | JIT s in asockio's rounds |",
                       "|---|---|---|---|---|---|---|---|---|---|---|"]

@@ -2,7 +2,7 @@
 // HTTP/1.1 keep-alive and pipelining; "Connection: close" and HTTP/1.0 are honoured.
 // No HTTP library: the raw gate hands over bytes as they come and this file frames requests.
 //
-//   java -cp target/asockio.jar examples/HttpServer.java [inline|plain] [PORT] [INSTANCES]
+//   java -cp target/asockio.jar examples/HttpServer.java [inline|plain] [PORT] [INSTANCES] [quiet]
 //   curl http://127.0.0.1:8080/5        ->  XXXXX
 //
 // This is also the server of the HTTP benchmark in load-tests/.
@@ -210,8 +210,11 @@ public class HttpServer {
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
     int instances = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    // "quiet": no one sends to an HTTP peer by name, so its connection needs no bus address,
+    // directory record or events (announce off); the default announces, and is what is benchmarked.
+    boolean quiet = args.length > 3 && args[3].equals("quiet");
     AsockioConfig config = AsockioConfig.of(GateConfig.tcp("http", "127.0.0.1", port)
-        .withMode(GateConfig.Mode.RAW).withInstances(instances));
+        .withMode(GateConfig.Mode.RAW).withInstances(instances).withAnnounce(!quiet));
     if (style.equals("inline")) {
       Asockio node = Asockio.startWith(vertx, config, n -> n.gateProcessor("http", Http::new)).await();
       System.out.println("http (inline) listening on 127.0.0.1:" + node.port("http"));

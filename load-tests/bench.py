@@ -107,6 +107,7 @@ TRANSPORT_ROUNDS = 3
 # connection (accept, set-up, close) decides. (size, connections); alternated rounds; the servers that honour the header.
 CHURN = (1024, 50)
 CHURN_ROUNDS = 3
+QUIET = "asockio-inline-quiet"
 CHURN_SYSTEMS = ["asockio-inline", "asockio-plain", "raw-netty", "vertx-http", "go-net-http", "asyncio-httptools",
                  "uvloop-httptools"]
 # Process links (for the record): (message size, messages in flight) through a child `cat`.
@@ -611,6 +612,11 @@ def main():
     if not want("http"):
         http_points = []
     churn_servers = {s.name: s for s in servers if s.name in CHURN_SYSTEMS} if want("churn") else {}
+    # Churn is where per-connection costs decide: beside the inline server, the same with announce off (no bus
+    # address, directory record or events per connection), started for churn only.
+    churn_only = [Server(QUIET, JVM_SERVER + ["-cp", CP, "HttpServer", "inline", "{port}", "1", "quiet"])] \
+        if "asockio-inline" in churn_servers else []
+    churn_servers.update({s.name: s for s in churn_only})
     total = (len(http_points) * len(servers) + (3 * len(servers) if http_points else 0) + len(churn_servers) * CHURN_ROUNDS + (len(framed_points) * len(framed_systems) if want("framed") else 0)
              + (3 if want("sharing") else 0) + ((3 if MANY_CLUSTER else 2) if want("many") else 0) + (2 * HUGE_ROUNDS if want("huge") else 0) + (2 * BUS_ROUNDS + 1 if want("bus") else 0)
              + (len(UDP_POINTS) * UDP_ROUNDS * 2 if want("udp") else 0) + (len(PROCESS_POINTS) if want("process") else 0)
@@ -621,11 +627,11 @@ def main():
 
     # 1. HTTP over a raw connection, every server started once, interleaved point by point.
     if servers:
-        for s in servers:
+        for s in servers + churn_only:
             s.start()
         try:
             # JIT: a JVM's first seconds are not its steady state; warm every server up first.
-            for s in servers:
+            for s in servers + churn_only:
                 wrk(s.port, REFERENCE[1], REFERENCE[2], 4 * WARM + 2)
             def reference(tag):
                 for s in servers:
@@ -657,7 +663,7 @@ def main():
             if http_points:
                 reference("end")
         finally:
-            for s in servers:
+            for s in servers + churn_only:
                 s.stop()
 
     # 2. Framed echo: asockio's demo echo against a hand-written Netty echo of the same framing.

@@ -143,7 +143,9 @@ def write(results, out_dir):
         netty = next((p for p in churn if p["system"] == "raw-netty"), None)
         lines += ["## Connection churn: a new connection per request (HTTP %s, %d connections, \"Connection: close\"; "
                   "medians of %d alternating rounds)" % (human(churn[0]["size"]), churn[0]["connections"], len(churn[0]["values"])),
-                  "", "What a server spends per connection (accept, set-up, close) decides here; reported, not a goal point.", "",
+                  "", "What a server spends per connection (accept, set-up, close) decides here; reported, not a goal point."
+                  + (" asockio-inline-quiet is the inline server with its gate's `announce` off: no bus address, directory "
+                     "record or events per connection." if any(p["system"] == "asockio-inline-quiet" for p in churn) else ""), "",
                   "| system | requests (connections) / s | / raw Netty | rounds |", "|---|---|---|---|"]
         for p in sorted(churn, key=lambda p: -p["requests_per_s"]):
             lines.append("| %s | %s | %s | %s |" % (

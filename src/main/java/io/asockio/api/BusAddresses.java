@@ -8,7 +8,9 @@ package io.asockio.api;
  *                          verticle on any node; the reply is empty when it was queued, or a failure
  *                          with code {@link #UNKNOWN_CLIENT}, {@link #NOT_CONNECTED}, {@link #OUTPUT_FULL} or
  *                          {@link #NOT_ONE_DATAGRAM}.
- *                          The consumer lives on the node that holds the connection, while it is open.
+ *                          The consumer lives on the node that holds the connection, while it is open
+ *                          (not for clients of a gate with announce: false, nor their connected and
+ *                          disconnected events).
  *  asockio.send            the node's own local entry point: header {@code to} names the client;
  *                          it also reaches clients connected to other nodes, and queues for declared
  *                          names that are not connected (limits.offlineQueueMessages)

@@ -19,6 +19,7 @@ import java.util.Map;
  * }</pre>
  *
  * Usable from any verticle on any node with just a {@link Vertx}: {@code ClientDirectory.of(vertx).lookup("alice")}.
+ * Clients of a gate with {@code announce: false} have no record (and no bus address).
  * <p>
  * A record is read-only: without a cluster the map hands out the node's own record, which
  * throws {@code UnsupportedOperationException} on a change; {@code copy()} it to change it.

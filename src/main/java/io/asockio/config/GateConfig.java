@@ -17,9 +17,13 @@ import io.vertx.core.json.JsonObject;
  *                  {@link GateLimits#DEFAULT_UDP_IDLE_TIMEOUT_MS}
  * @param deliverTo event-bus address receiving the messages of this gate's clients (when no
  *                  processor serves them), or null
+ * @param announce  whether each client of this gate gets an {@code asockio.client.<name>} bus address, a
+ *                  directory record and {@code connected}/{@code disconnected} events; without them a client
+ *                  is reached through this node's direct API (and {@code asockio.send} here) only, and a
+ *                  connection costs less to open and close
  */
 public record GateConfig(String name, Endpoint endpoint, Mode mode, int instances, boolean reusePort, String processor,
-                         GateLimits limits, String deliverTo) {
+                         GateLimits limits, String deliverTo, boolean announce) {
 
   /** Transport of a gate or a link ({@code PROCESS}: a link's child process, over its stdin and stdout). */
   public enum Transport { TCP, UDP, UNIX, PROCESS }
@@ -38,6 +42,7 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
   static final Key<Boolean> REUSE_PORT = Key.bool("reusePort", false);
   static final Key<String> PROCESSOR = Key.optionalName("processor");
   static final Key<String> DELIVER_TO = Key.optionalName("deliverTo");
+  static final Key<Boolean> ANNOUNCE = Key.bool("announce", true);
 
   static final Section<GateConfig> SECTION = new Section<GateConfig>()
       .add(NAME, GateConfig::name)
@@ -47,7 +52,8 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
       .add(REUSE_PORT, g -> g.transport() != Transport.UNIX ? g.reusePort : null)
       .add(PROCESSOR, GateConfig::processor)
       .inline(GateLimits.SECTION, GateConfig::limits)
-      .add(DELIVER_TO, GateConfig::deliverTo);
+      .add(DELIVER_TO, GateConfig::deliverTo)
+      .add(ANNOUNCE, GateConfig::announce);
 
   public GateConfig {
     limits = limits == null ? GateLimits.DEFAULTS : limits;
@@ -55,18 +61,18 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
 
   /** A framed TCP gate on {@code host:port}. */
   public static GateConfig tcp(String name, String host, int port) {
-    return new GateConfig(name, Endpoint.tcp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null);
+    return new GateConfig(name, Endpoint.tcp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null, true);
   }
 
   /** A framed UDP gate on {@code host:port}, with UDP's default idle timeout. */
   public static GateConfig udp(String name, String host, int port) {
     return new GateConfig(name, Endpoint.udp(host, port), DEFAULT_MODE, DEFAULT_INSTANCES, false, null,
-        GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS), null);
+        GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS), null, true);
   }
 
   /** A framed Unix-socket gate on {@code path}. */
   public static GateConfig unix(String name, String path) {
-    return new GateConfig(name, Endpoint.unix(path), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null);
+    return new GateConfig(name, Endpoint.unix(path), DEFAULT_MODE, DEFAULT_INSTANCES, false, null, GateLimits.DEFAULTS, null, true);
   }
 
   public Transport transport() {
@@ -100,40 +106,45 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
   }
 
   public GateConfig withMode(Mode newMode) {
-    return new GateConfig(name, endpoint, newMode, instances, reusePort, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint, newMode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
   public GateConfig withInstances(int n) {
-    return new GateConfig(name, endpoint, mode, n, reusePort, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint, mode, n, reusePort, processor, limits, deliverTo, announce);
   }
 
   public GateConfig withReusePort(boolean on) {
-    return new GateConfig(name, endpoint, mode, instances, on, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint, mode, instances, on, processor, limits, deliverTo, announce);
   }
 
   public GateConfig withProcessor(String className) {
-    return new GateConfig(name, endpoint, mode, instances, reusePort, className, limits, deliverTo);
+    return new GateConfig(name, endpoint, mode, instances, reusePort, className, limits, deliverTo, announce);
   }
 
   public GateConfig withPort(int newPort) {
-    return new GateConfig(name, endpoint.withPort(newPort), mode, instances, reusePort, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint.withPort(newPort), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
   public GateConfig withTls(TlsConfig newTls) {
-    return new GateConfig(name, endpoint.withTls(newTls), mode, instances, reusePort, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint.withTls(newTls), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
   /** UDP: the largest message one datagram carries. */
   public GateConfig withMaxDatagramSize(int bytes) {
-    return new GateConfig(name, endpoint.withMaxDatagramSize(bytes), mode, instances, reusePort, processor, limits, deliverTo);
+    return new GateConfig(name, endpoint.withMaxDatagramSize(bytes), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
   public GateConfig withLimits(GateLimits newLimits) {
-    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, newLimits, deliverTo);
+    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, newLimits, deliverTo, announce);
   }
 
   public GateConfig withDeliverTo(String address) {
-    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, limits, address);
+    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, limits, address, announce);
+  }
+
+  /** Whether the gate's clients get bus addresses, directory records and events; see {@link #announce()}. */
+  public GateConfig withAnnounce(boolean on) {
+    return new GateConfig(name, endpoint, mode, instances, reusePort, processor, limits, deliverTo, on);
   }
 
   static GateConfig fromJson(JsonObject json, String path) {
@@ -150,7 +161,7 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
       throw new ConfigException(f.key(DELIVER_TO), "a gate's clients are served by a processor or delivered to the bus, not both");
     }
     return new GateConfig(name, endpoint, f.read(MODE), f.read(INSTANCES), reusePort, processor,
-        GateLimits.read(f, endpoint.isDatagram()), deliverTo);
+        GateLimits.read(f, endpoint.isDatagram()), deliverTo, f.read(ANNOUNCE));
   }
 
   public JsonObject toJson() {

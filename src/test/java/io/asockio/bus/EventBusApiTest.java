@@ -17,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -31,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,15 +51,21 @@ class EventBusApiTest {
   }
 
   static int failureCode(Future<?> f) {
+    ReplyException e = replyFailure(f);
+    return e == null ? 0 : e.failureCode();
+  }
+
+  /** How a bus request failed, or null when it succeeded. */
+  static ReplyException replyFailure(Future<?> f) {
     Throwable t;
     try {
       f.await();
-      return 0;
+      return null;
     } catch (Throwable e) {
       t = e instanceof CompletionException ? e.getCause() : e;
     }
     assertTrue(t instanceof ReplyException, String.valueOf(t));
-    return ((ReplyException) t).failureCode();
+    return (ReplyException) t;
   }
 
   @Test
@@ -99,6 +107,38 @@ class EventBusApiTest {
       }
     }
     assertEquals(2, events.stream().filter(e -> e.getString("type").equals("disconnected")).count());
+  }
+
+  @Test
+  void aGateThatDoesNotAnnounceKeepsItsClientsOffTheBusAndOutOfTheDirectory(Vertx vertx) throws Exception {
+    List<JsonObject> events = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body())).completion().await();
+    node = Asockio.start(vertx, AsockioConfig.of(GateConfig.tcp("quiet", HOST, 0).withAnnounce(false),
+        GateConfig.tcp("tcp", HOST, 0))).await();
+    try (FrameClient hidden = FrameClient.named(HOST, node.port("quiet"), "hidden")) {
+      // Open: the direct API and the node's own asockio.send reach it by name.
+      node.send("hidden", Buffer.buffer("direct")).await();
+      assertEquals("direct", hidden.readText());
+      vertx.eventBus().request(BusAddresses.SEND, "via asockio.send", new DeliveryOptions().addHeader("to", "hidden")).await();
+      assertEquals("via asockio.send", hidden.readText());
+      ReplyException noConsumer = replyFailure(vertx.eventBus().request(BusAddresses.client("hidden"), "x"));
+      assertEquals(ReplyFailure.NO_HANDLERS, noConsumer == null ? null : noConsumer.failureType(), "no consumer at its address");
+      try (FrameClient shown = FrameClient.named(HOST, node.port("tcp"), "shown")) {
+        // A client of the announcing gate, opened after the quiet one, gets its record and its event.
+        Await.until("shown in the directory", () -> node.directory().lookup("shown").await() != null);
+        Await.until("shown's connected event", () -> events.stream().anyMatch(e -> "shown".equals(e.getString("name"))));
+        assertNull(node.directory().lookup("hidden").await());
+        assertEquals(1, node.directory().size().await());
+        vertx.eventBus().request(BusAddresses.client("shown"), "by its address").await();
+        assertEquals("by its address", shown.readText());
+      }
+      Await.until("shown's disconnected event", () -> events.stream()
+          .anyMatch(e -> "shown".equals(e.getString("name")) && e.getString("type").equals("disconnected")));
+    }
+    Await.until("hidden's connection closed on the node", () -> node.connection("hidden") == null);
+    assertEquals(2L, node.counters().get("opened"), "both counted");
+    assertEquals(2L, node.counters().get("closed"));
+    assertTrue(events.stream().noneMatch(e -> "hidden".equals(e.getString("name"))), "no event names hidden: " + events);
   }
 
   static int indexOf(List<JsonObject> events, String type, String remote) {

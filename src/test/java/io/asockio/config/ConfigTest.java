@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,21 @@ class ConfigTest {
         .put("name", "u").put("transport", "udp"))));
     assertKeyError("gates[0].path", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
         .put("name", "u").put("transport", "udp").put("port", 1).put("path", "x.sock"))));
+  }
+
+  @Test
+  void aGateAnnouncesItsClientsUnlessToldNotTo() {
+    JsonObject json = new JsonObject().put("gates", new JsonArray()
+        .add(new JsonObject().put("name", "http").put("port", 8080).put("mode", "raw").put("announce", false))
+        .add(new JsonObject().put("name", "tcp").put("port", 25000)));
+    AsockioConfig config = AsockioConfig.fromJson(json);
+    assertFalse(config.gates().get(0).announce());
+    assertTrue(config.gates().get(1).announce());
+    assertTrue(GateConfig.tcp("t", "127.0.0.1", 1).announce());
+    assertFalse(GateConfig.udp("u", "127.0.0.1", 1).withAnnounce(false).withPort(2).announce(), "kept by the other withers");
+    assertEquals(config, AsockioConfig.fromJson(config.toJson()));
+    assertKeyError("gates[0].announce", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "t").put("port", 1).put("announce", "no"))));
   }
 
   @Test

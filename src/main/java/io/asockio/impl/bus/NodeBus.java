@@ -53,8 +53,8 @@ public final class NodeBus {
     this.janitor = cluster == null ? null
         : new ClusterJanitor(vertx, cluster, node.registry(), publisher, node.config().policies());
     // The address first, and the record once its registration reached the cluster: a record promises that the address answers.
-    node.addObserver(consumers);
-    node.addObserver(publisher);
+    node.addAnnouncer(consumers);
+    node.addAnnouncer(publisher);
   }
 
   // "local" for the first node of a Vert.x, "local-2", ... for more: records and asockio.send tell them apart.

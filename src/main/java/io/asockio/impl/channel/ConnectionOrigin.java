@@ -15,18 +15,20 @@ import io.asockio.config.LinkConfig;
  * @param processor   the processor class named in its config, or null
  * @param idleTimeoutMs close after this long without traffic (0: never)
  * @param maxDatagramSize UDP: the largest message one datagram carries; 0 on a byte stream
+ * @param announce    whether the node's announcers (bus address, directory record, events) hear of the connection
  */
 public record ConnectionOrigin(String via, String name, GateConfig.Transport transport, String transportName, boolean framed,
-                               String processor, long idleTimeoutMs, int maxDatagramSize) {
+                               String processor, long idleTimeoutMs, int maxDatagramSize, boolean announce) {
 
   public static ConnectionOrigin gate(GateConfig gate) {
     return new ConnectionOrigin("gate", gate.name(), gate.transport(), gate.transportName(),
-        gate.mode() == GateConfig.Mode.FRAMED, gate.processor(), gate.limits().idleTimeoutMs(), gate.maxDatagramSize());
+        gate.mode() == GateConfig.Mode.FRAMED, gate.processor(), gate.limits().idleTimeoutMs(), gate.maxDatagramSize(),
+        gate.announce());
   }
 
   public static ConnectionOrigin link(LinkConfig link) {
     return new ConnectionOrigin("link", link.name(), link.transport(), link.endpoint().transportName(),
-        link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0, link.endpoint().maxDatagramSize());
+        link.mode() == GateConfig.Mode.FRAMED, link.processor(), 0, link.endpoint().maxDatagramSize(), true);
   }
 
   /** Whether the connection runs over TLS (Vert.x's handler holds writes of its own, and closes with close_notify). */

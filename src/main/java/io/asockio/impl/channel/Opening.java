@@ -127,7 +127,7 @@ final class Opening {
     }
     handler.connected();
     if (c.isOpen()) {
-      node.opened(c);
+      node.opened(c, c.origin.announce());
       record.flushOfflineTo(c);
     }
   }

@@ -34,6 +34,7 @@ public final class NodeContext {
   private final RefusalLog refusalLog = new RefusalLog();
   private final Map<String, GateGuard> guards = new ConcurrentHashMap<>();
   private final List<ConnectionObserver> observers = new CopyOnWriteArrayList<>();
+  private final List<ConnectionObserver> announcers = new CopyOnWriteArrayList<>();
   private final HeldInputBudget heldInput;
   private final OutputBudget output;
   private volatile NodeMetrics metrics;
@@ -131,6 +132,14 @@ public final class NodeContext {
     observers.add(observer);
   }
 
+  /**
+   * Adds an observer that hears of opened and closed connections only where their gate announces
+   * its clients ({@code gates[].announce}), and of every refusal and takeover.
+   */
+  public void addAnnouncer(ConnectionObserver announcer) {
+    announcers.add(announcer);
+  }
+
   /** The handler of a new connection. */
   public ConnectionHandler handlerFor(ClientRecord client, NodeConnection connection) {
     return routes.handlerFor(client.name(), connection.gateName(), connection.configuredProcessor());
@@ -146,6 +155,7 @@ public final class NodeContext {
     }
     refusalLog.log(text, line);
     observers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
+    announcers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
   }
 
   /** An access rule denied a peer ({@code keyword} null: an anonymous one): counted and logged. */
@@ -156,22 +166,31 @@ public final class NodeContext {
         + (certificateCn != null ? " (certificate CN " + Printable.of(certificateCn) + ")" : ""));
   }
 
-  public void opened(ClientConnection connection) {
+  /** A connection opened; {@code announced}: its gate announces its clients (links always do). */
+  public void opened(ClientConnection connection, boolean announced) {
     counters.count(Counters.OPENED);
     LOG.fine(() -> "connected: " + connection.describe());
     observers.forEach(o -> observe(() -> o.opened(connection)));
+    if (announced) {
+      announcers.forEach(o -> observe(() -> o.opened(connection)));
+    }
   }
 
-  public void closed(ClientConnection connection, CloseReason reason) {
+  /** An open connection ended; {@code announced} as when it opened. */
+  public void closed(ClientConnection connection, CloseReason reason, boolean announced) {
     counters.count(Counters.CLOSED);
     counters.count(reason.cause().counter());
     LOG.fine(() -> "disconnected: " + connection.describe() + " (" + reason + ")");
     observers.forEach(o -> observe(() -> o.closed(connection, reason)));
+    if (announced) {
+      announcers.forEach(o -> observe(() -> o.closed(connection, reason)));
+    }
   }
 
   public void takenOver(ClientConnection replacing, ClientConnection replaced) {
     counters.count(Counters.TAKEOVER);
     observers.forEach(o -> observe(() -> o.takenOver(replacing, replaced)));
+    announcers.forEach(o -> observe(() -> o.takenOver(replacing, replaced)));
   }
 
   private static void observe(Runnable call) {

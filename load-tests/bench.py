@@ -368,16 +368,28 @@ def reach_each(shares, send, label):
     return result
 
 
-def many_clients_udp(total, per_process):
+def udp_receive_buffer_cap():
+    """What one UDP socket may ask for here (net.core.rmem_max), or 0 where unknown."""
+    try:
+        with open("/proc/sys/net/core/rmem_max") as f:
+            return int(f.read())
+    except (OSError, ValueError):
+        return 0
+
+
+def many_clients_udp(total, per_process, receive_buffer=None):
     """total named clients on ONE node, over its framed UDP gate: the node keeps one socket for them all, so its
     open-files limit does not cap them as it caps TCP clients (MANY). The clients come from UdpClientShare
     processes on the load core (each under the limit, one 127.0.0.x source address each); the time until all got OK,
     the node's heap after a GC and RSS, the directory's size, then one message by name to each through the direct
-    API and one through the bus (requests, BUS_WINDOW unanswered at most), from the control client's commands."""
+    API and one through the bus (requests, BUS_WINDOW unanswered at most), from the control client's commands.
+    The gate's socket asks for receive_buffer bytes (its receiveBufferBytes; None: as much as this machine allows,
+    0: the system's default): its peers' keywords arrive in bursts."""
     shares_n = -(-total // max(500, per_process - 500))
+    receive_buffer = udp_receive_buffer_cap() if receive_buffer is None else receive_buffer
     # The clients' state on one heap: 1 GiB leaves room beyond the goal's 4 KiB a client (400 MiB).
     server = Server("asockio", ["java", "-XX:ActiveProcessorCount=1", "-Xmx1g", "-XX:+UseParallelGC", "-cp", CP,
-                                "bench.BenchServer", "{port}"])
+                                "bench.BenchServer", "{port}"], env={"ASOCKIO_BENCH_UDP_RECEIVE_BUFFER": str(receive_buffer)})
     shares = []
     control = None
 
@@ -427,7 +439,7 @@ def many_clients_udp(total, per_process):
         reached_bus, by_bus_s, bus_answer = reach_each(
             shares, lambda: command("busbroadcast u- %d %d" % (total, BUS_WINDOW), "bus "), "many clients over UDP")
         heap = after["heap"] - before["heap"]
-        return dict(clients=total, transport="udp", nodes=1, client_processes=shares_n,
+        return dict(clients=total, transport="udp", nodes=1, client_processes=shares_n, gate_receive_buffer_bytes=receive_buffer,
                     all_connected=all(c["all_ok"] for c in connected) and sum(c["connected"] for c in connected) == total,
                     connect_s=(max(c["ok_ns"] for c in connected) - min(c["start_ns"] for c in connected)) / 1e9,
                     keywords_sent=sum(c["keywords_sent"] for c in connected),

@@ -333,15 +333,21 @@ def write(results, out_dir):
                       p["heap_kib_per_client"], p["rss_mib"], "/".join(str(n) for n in p["rss_per_node_mib"]),
                       p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
 
+    def receive_buffer(asked):
+        if asked is None:  # runs before the key existed
+            return "the system's default"
+        return "%s bytes" % format(asked, ",") if asked else "the system's default (0)"
+
     for p in [p for p in points if p["scenario"] == "many-clients-udp"]:
         lines += ["## Many named clients on one node, over UDP", "",
                   "%d named clients on one node's framed UDP gate (one socket for them all: the node held %d descriptors), "
-                  "from %d client processes: all got OK: %s in %.2f s (%d keywords sent, the lost ones said again); heap in "
+                  "from %d client processes: all got OK: %s in %.2f s (%d keywords sent, the lost ones said again; the gate's "
+                  "socket asked for a receive buffer of %s); heap in "
                   "use after a GC %.0f MiB, %.2f KiB per client (%.2f KiB beyond the node's baseline of %.1f MiB); RSS %.0f MiB "
                   "(%.0f before the clients); directory %d records; one message by name to each through the direct API: all "
                   "reached: %s in %.2f s; through the event bus: all reached: %s in %.2f s (%d replies OK)." % (
                       p["clients"], p["server_fds"], p["client_processes"], p["all_connected"], p["connect_s"],
-                      p["keywords_sent"], p["heap_mib"], p["heap_kib_per_client"], p["heap_kib_per_client_beyond_baseline"],
+                      p["keywords_sent"], receive_buffer(p.get("gate_receive_buffer_bytes")), p["heap_mib"], p["heap_kib_per_client"], p["heap_kib_per_client_beyond_baseline"],
                       p["heap_baseline_mib"], p["rss_mib"], p["rss_baseline_mib"], p["directory_size"],
                       p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
 

@@ -145,7 +145,9 @@ public final class BenchServer {
             .withAcceptRatePerSecond(0));
     GateConfig udp = GateConfig.udp("udp", "127.0.0.1", port)
         .withLimits(GateLimits.DEFAULTS.withIdleTimeoutMs(GateLimits.DEFAULT_UDP_IDLE_TIMEOUT_MS).withMaxConnections(100_000)
-            .withMaxPendingHandshakes(100_000).withMaxPendingHandshakesPerAddress(0).withAcceptRatePerSecond(0));
+            .withMaxPendingHandshakes(100_000).withMaxPendingHandshakesPerAddress(0).withAcceptRatePerSecond(0))
+        // ASOCKIO_BENCH_UDP_RECEIVE_BUFFER: the gate socket's receiveBufferBytes (the many-clients entry's keyword bursts).
+        .withReceiveBufferBytes(Integer.parseInt(System.getenv().getOrDefault("ASOCKIO_BENCH_UDP_RECEIVE_BUFFER", "0")));
     AsockioConfig config = (cluster != null ? AsockioConfig.of(gate).withCluster(clusterConfig) : AsockioConfig.of(gate, udp))
         .withPolicies(Policies.DEFAULTS);
     if (metrics) {

@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
  * @param path            Unix socket path
  * @param tls             TLS settings, or null for plain TCP
  * @param maxDatagramSize UDP only: the largest message a datagram carries (0 on other transports)
+ * @param receiveBufferBytes UDP only: the socket's receive buffer (SO_RCVBUF) to ask the kernel for; 0 keeps the
+ *                        system's default
  */
 public record Endpoint(GateConfig.Transport transport, String host, int port, String path, TlsConfig tls,
-                       int maxDatagramSize) {
+                       int maxDatagramSize, int receiveBufferBytes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** Linux limit of a Unix socket path ({@code sun_path} is 108 bytes with its terminating NUL). */
@@ -34,6 +36,9 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
   static final Key<String> PATH = Key.string("path", null);
   static final Key<io.vertx.core.json.JsonObject> TLS = Key.object("tls", TlsConfig.SECTION);
   static final Key<Integer> MAX_DATAGRAM = Key.integer("maxDatagramSize", DEFAULT_MAX_DATAGRAM_SIZE, 1, MAX_DATAGRAM_SIZE);
+  /** The largest receive buffer one may ask for (the kernel caps it lower, at net.core.rmem_max). */
+  public static final int MAX_RECEIVE_BUFFER_BYTES = 1 << 30;
+  static final Key<Integer> RECEIVE_BUFFER = Key.integer("receiveBufferBytes", 0, 0, MAX_RECEIVE_BUFFER_BYTES);
 
   static final Section<Endpoint> SECTION = new Section<Endpoint>()
       .add(TRANSPORT, Endpoint::transport)
@@ -41,38 +46,44 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
       .add(PORT, e -> e.isInet() ? e.port : null)
       .add(PATH, Endpoint::path)
       .add(TLS, e -> e.tls == null ? null : e.tls.toJson())
-      .add(MAX_DATAGRAM, e -> e.transport == GateConfig.Transport.UDP ? e.maxDatagramSize : null);
+      .add(MAX_DATAGRAM, e -> e.transport == GateConfig.Transport.UDP ? e.maxDatagramSize : null)
+      .add(RECEIVE_BUFFER, e -> e.transport == GateConfig.Transport.UDP ? e.receiveBufferBytes : null);
 
   /** A TCP endpoint. */
   public static Endpoint tcp(String host, int port) {
-    return new Endpoint(GateConfig.Transport.TCP, host, port, null, null, 0);
+    return new Endpoint(GateConfig.Transport.TCP, host, port, null, null, 0, 0);
   }
 
   /** A UDP endpoint whose datagrams carry up to {@link #DEFAULT_MAX_DATAGRAM_SIZE} bytes. */
   public static Endpoint udp(String host, int port) {
-    return new Endpoint(GateConfig.Transport.UDP, host, port, null, null, DEFAULT_MAX_DATAGRAM_SIZE);
+    return new Endpoint(GateConfig.Transport.UDP, host, port, null, null, DEFAULT_MAX_DATAGRAM_SIZE, 0);
   }
 
   /** A Unix socket endpoint. */
   public static Endpoint unix(String path) {
-    return new Endpoint(GateConfig.Transport.UNIX, null, 0, path, null, 0);
+    return new Endpoint(GateConfig.Transport.UNIX, null, 0, path, null, 0, 0);
   }
 
   public Endpoint withPort(int newPort) {
-    return new Endpoint(transport, host, newPort, path, tls, maxDatagramSize);
+    return new Endpoint(transport, host, newPort, path, tls, maxDatagramSize, receiveBufferBytes);
   }
 
   public Endpoint withTls(TlsConfig newTls) {
-    return new Endpoint(transport, host, port, path, newTls, maxDatagramSize);
+    return new Endpoint(transport, host, port, path, newTls, maxDatagramSize, receiveBufferBytes);
   }
 
   public Endpoint withMaxDatagramSize(int bytes) {
-    return new Endpoint(transport, host, port, path, tls, bytes);
+    return new Endpoint(transport, host, port, path, tls, bytes, receiveBufferBytes);
+  }
+
+  /** UDP: the socket's receive buffer to ask for (0: the system's default). */
+  public Endpoint withReceiveBufferBytes(int bytes) {
+    return new Endpoint(transport, host, port, path, tls, maxDatagramSize, bytes);
   }
 
   /** A link's child process (its command is in the link's config). */
   public static Endpoint process() {
-    return new Endpoint(GateConfig.Transport.PROCESS, null, 0, null, null, 0);
+    return new Endpoint(GateConfig.Transport.PROCESS, null, 0, null, null, 0, 0);
   }
 
   /** Whether it is an IP host and port (TCP or UDP). */
@@ -112,12 +123,14 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
   /**
    * Reads the endpoint keys of a gate's ({@code server}) or a link's object: TCP and UDP need
    * a port (a gate may say 0), Unix a path of at most {@link #MAX_UNIX_PATH_BYTES}; TLS over
-   * TCP only, {@code maxDatagramSize} over UDP only.
+   * TCP only, {@code maxDatagramSize} and {@code receiveBufferBytes} over UDP only.
    */
   static Endpoint read(JsonFields f, boolean server) {
     GateConfig.Transport transport = f.read(TRANSPORT);
-    if (transport != GateConfig.Transport.UDP && f.has(MAX_DATAGRAM)) {
-      throw new ConfigException(f.key(MAX_DATAGRAM), "only for transport udp");
+    for (Key<?> udpOnly : java.util.List.of(MAX_DATAGRAM, RECEIVE_BUFFER)) {
+      if (transport != GateConfig.Transport.UDP && f.has(udpOnly)) {
+        throw new ConfigException(f.key(udpOnly), "only for transport udp");
+      }
     }
     if (transport == GateConfig.Transport.PROCESS) {
       if (server) {
@@ -150,7 +163,8 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
         throw new ConfigException(f.key(PORT), "expected 1..65535, got 0");
       }
       TlsConfig tls = f.has(TLS) ? TlsConfig.fromJson(f.read(TLS), f.key(TLS), server) : null;
-      return new Endpoint(transport, host, port, null, tls, transport == GateConfig.Transport.UDP ? f.read(MAX_DATAGRAM) : 0);
+      boolean udp = transport == GateConfig.Transport.UDP;
+      return new Endpoint(transport, host, port, null, tls, udp ? f.read(MAX_DATAGRAM) : 0, udp ? f.read(RECEIVE_BUFFER) : 0);
     }
     for (Key<?> tcpOnly : java.util.List.of(TLS, HOST, PORT)) {
       if (f.has(tcpOnly)) {
@@ -165,6 +179,6 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
     if (bytes > MAX_UNIX_PATH_BYTES) {
       throw new ConfigException(f.key(PATH), "a Unix socket path is at most " + MAX_UNIX_PATH_BYTES + " bytes, got " + bytes);
     }
-    return new Endpoint(transport, null, 0, path, null, 0);
+    return new Endpoint(transport, null, 0, path, null, 0, 0);
   }
 }

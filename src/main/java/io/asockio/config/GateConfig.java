@@ -95,6 +95,11 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
     return endpoint.tls();
   }
 
+  /** UDP: the receive buffer its socket asks for; 0: the system's default (and on stream transports). */
+  public int receiveBufferBytes() {
+    return endpoint.receiveBufferBytes();
+  }
+
   /** UDP: the largest message one datagram carries; 0 on stream transports. */
   public int maxDatagramSize() {
     return endpoint.maxDatagramSize();
@@ -132,6 +137,12 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
   /** UDP: the largest message one datagram carries. */
   public GateConfig withMaxDatagramSize(int bytes) {
     return new GateConfig(name, endpoint.withMaxDatagramSize(bytes), mode, instances, reusePort, processor, limits, deliverTo, announce);
+  }
+
+  /** UDP: the socket's receive buffer to ask for (0: the system's default). */
+  public GateConfig withReceiveBufferBytes(int bytes) {
+    return new GateConfig(name, endpoint.withReceiveBufferBytes(bytes), mode, instances, reusePort, processor, limits, deliverTo,
+        announce);
   }
 
   public GateConfig withLimits(GateLimits newLimits) {

@@ -184,6 +184,12 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
     return new LinkConfig(name, endpoint.withTls(newTls), keyword, mode, reconnect, offlineQueueMessages, processor, process);
   }
 
+  /** UDP: the socket's receive buffer to ask for (0: the system's default). */
+  public LinkConfig withReceiveBufferBytes(int bytes) {
+    return new LinkConfig(name, endpoint.withReceiveBufferBytes(bytes), keyword, mode, reconnect, offlineQueueMessages, processor,
+        process);
+  }
+
   /** Human form of the target, e.g. {@code tcp 127.0.0.1:25000}, {@code process [python3, worker.py]}. */
   public String target() {
     return process == null ? endpoint.toString() : "process " + process.command();

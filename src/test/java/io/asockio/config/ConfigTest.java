@@ -49,7 +49,7 @@ class ConfigTest {
             .add(new JsonObject().put("name", "u").put("transport", "udp").put("port", 25000).put("reusePort", true))
             .add(new JsonObject().put("name", "t").put("port", 25000)))
         .put("links", new JsonArray().add(new JsonObject().put("name", "l").put("transport", "udp").put("port", 25001)
-            .put("maxDatagramSize", 1400)));
+            .put("maxDatagramSize", 1400).put("receiveBufferBytes", 4194304)));
     AsockioConfig config = AsockioConfig.fromJson(json);
     GateConfig udp = config.gates().get(0);
     assertEquals(GateConfig.Transport.UDP, udp.transport());
@@ -59,6 +59,8 @@ class ConfigTest {
     assertTrue(udp.reusePort());
     assertEquals(0, config.gates().get(1).limits().idleTimeoutMs(), "TCP keeps its default; the same port number is another socket");
     assertEquals(1400, config.links().get(0).endpoint().maxDatagramSize());
+    assertEquals(4194304, config.links().get(0).endpoint().receiveBufferBytes());
+    assertEquals(0, udp.receiveBufferBytes(), "the system's default");
     assertEquals(config, AsockioConfig.fromJson(config.toJson()));
     JsonObject explicitOff = new JsonObject().put("gates", new JsonArray().add(new JsonObject().put("name", "u")
         .put("transport", "udp").put("port", 1).put("idleTimeoutMs", 0)));
@@ -72,6 +74,12 @@ class ConfigTest {
         .put("name", "u").put("transport", "udp").put("port", 1).put("maxDatagramSize", 70000))));
     assertKeyError("gates[0].port", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
         .put("name", "u").put("transport", "udp"))));
+    assertKeyError("gates[0].receiveBufferBytes", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "t").put("port", 1).put("receiveBufferBytes", 1 << 20))));
+    assertKeyError("gates[0].receiveBufferBytes", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
+        .put("name", "u").put("transport", "udp").put("port", 1).put("receiveBufferBytes", -1))));
+    assertKeyError("links[0].receiveBufferBytes", new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray()
+        .add(new JsonObject().put("name", "l").put("transport", "udp").put("port", 1).put("receiveBufferBytes", (1L << 30) + 1))));
     assertKeyError("gates[0].path", new JsonObject().put("gates", new JsonArray().add(new JsonObject()
         .put("name", "u").put("transport", "udp").put("port", 1).put("path", "x.sock"))));
   }

@@ -13,6 +13,7 @@ import io.asockio.config.Limits;
 import io.asockio.config.LinkConfig;
 import io.asockio.config.ProcessCommand;
 import io.asockio.testing.Await;
+import io.asockio.testing.LogCapture;
 import io.asockio.testing.NodeFixture;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,31 +111,12 @@ class ProcessLinkTest {
 
   @Test
   void theChildsStderrIsLoggedLineByLineWithTheLinksName() throws Exception {
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        logged.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    Logger logger = Logger.getLogger("io.asockio.impl.process.ProcessChannel");
-    logger.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of("io.asockio.impl.process.ProcessChannel")) {
       Asockio node = fixture.start(AsockioConfig.of());
       node.link(LinkConfig.process("noisy", ProcessCommand.of("sh", "-c", "echo 'first problem' >&2; echo 'second' >&2; cat")))
           .firstOutcome().await();
-      Await.until("both lines logged", () -> logged.contains("link noisy stderr: first problem")
-          && logged.contains("link noisy stderr: second"));
-    } finally {
-      logger.removeHandler(capture);
+      Await.until("both lines logged", () -> log.messages().contains("link noisy stderr: first problem")
+          && log.messages().contains("link noisy stderr: second"));
     }
   }
 

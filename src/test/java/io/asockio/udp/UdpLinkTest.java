@@ -9,6 +9,7 @@ import io.asockio.config.GateConfig;
 import io.asockio.config.LinkConfig;
 import io.asockio.demo.EchoProcessor;
 import io.asockio.testing.Await;
+import io.asockio.testing.LogCapture;
 import io.asockio.testing.NodeFixture;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +56,25 @@ class UdpLinkTest {
     Await.until("the echo came back through the link", () -> received.contains("upstream:ping"));
     up.send("edge-1", Buffer.buffer("pushed")).await();
     Await.until("the server's push arrived", () -> received.contains("upstream:pushed"));
+  }
+
+  /** Both ends ask for a receive buffer past any kernel's cap: each socket gets the cap, says so, and works. */
+  @Test
+  void aReceiveBufferPastTheKernelsCapIsAWarningNotAFailure() throws Exception {
+    try (LogCapture log = LogCapture.of("io.asockio.impl.udp.DatagramSockets")) {
+      int huge = 1 << 30;
+      Asockio up = server.start(AsockioConfig.of(GateConfig.udp("greedy", HOST, 0).withReceiveBufferBytes(huge)
+          .withProcessor(EchoProcessor.class.getName())));
+      ConcurrentLinkedQueue<String> received = new ConcurrentLinkedQueue<>();
+      Asockio node = client.start(AsockioConfig.of(), (connection, data) -> received.add(data.toString()));
+      Link link = node.link(LinkConfig.udp("greedy-link", HOST, up.port("greedy")).withReceiveBufferBytes(huge));
+      link.firstOutcome().await();
+      node.send("greedy-link", Buffer.buffer("ping")).await();
+      Await.until("the echo", () -> received.contains("ping"));
+      assertTrue(log.messages().stream().anyMatch(w -> w.startsWith("udp gate \"greedy\": the kernel gave its socket a receive buffer of ")
+          && w.contains(" not the " + huge + " of receiveBufferBytes")), log.messages().toString());
+      assertTrue(log.messages().stream().anyMatch(w -> w.startsWith("udp link \"greedy-link\": the kernel gave")), log.messages().toString());
+    }
   }
 
   /**

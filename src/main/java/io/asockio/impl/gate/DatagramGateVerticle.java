@@ -53,7 +53,8 @@ public final class DatagramGateVerticle extends VerticleBase {
   public Future<?> start() {
     boolean framed = gate.mode() == GateConfig.Mode.FRAMED;
     return DatagramSockets.resolve(vertx, gate.host()).compose(address -> {
-      channel = DatagramSockets.newSocket(vertx, address, reusePort, gate.maxDatagramSize());
+      channel = DatagramSockets.newSocket(vertx, address, reusePort, gate.maxDatagramSize(), gate.receiveBufferBytes(),
+          "udp gate \"" + gate.name() + "\"");
       socket = new DatagramSocketHandler(channel, framed, gate.maxDatagramSize(), node.config().limits().maxKeywordLength(),
           gate.limits().idleTimeoutMs(), node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), ChannelEnd.NAME,
               context, PeerFacts.of(peer.remote())));

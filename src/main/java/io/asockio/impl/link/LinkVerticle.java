@@ -198,7 +198,8 @@ public final class LinkVerticle extends VerticleBase implements Link {
     boolean framed = config.mode() == GateConfig.Mode.FRAMED;
     int maxDatagramSize = config.endpoint().maxDatagramSize();
     DatagramSockets.resolve(vertx, config.host()).compose(address -> {
-      DatagramChannel channel = DatagramSockets.newSocket(vertx, address, false, maxDatagramSize);
+      DatagramChannel channel = DatagramSockets.newSocket(vertx, address, false, maxDatagramSize,
+          config.endpoint().receiveBufferBytes(), "udp link \"" + config.name() + "\"");
       DatagramSocketHandler socket = new DatagramSocketHandler(channel, framed, maxDatagramSize,
           node.config().limits().maxKeywordLength(), 0, node.counters(), null);
       channel.pipeline().addLast("asockio-udp", socket);

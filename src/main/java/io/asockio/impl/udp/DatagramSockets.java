@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 
 /** Opening, binding, connecting and closing UDP sockets on Vert.x's event loops, with Vert.x futures. */
 public final class DatagramSockets {
@@ -27,6 +29,9 @@ public final class DatagramSockets {
    * their datagrams in their own buffers, under their own limits.
    */
   static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+
+  private static final Logger LOG = Logger.getLogger(DatagramSockets.class.getName());
+  private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux");
 
   private DatagramSockets() {
   }
@@ -43,13 +48,34 @@ public final class DatagramSockets {
   /**
    * A UDP socket for {@code address}'s family whose reads hold one datagram of up to
    * {@code maxDatagramSize} bytes, plus one byte: a datagram that fills the buffer was longer
-   * than allowed (the kernel cut it) and is dropped.
+   * than allowed (the kernel cut it) and is dropped. A {@code receiveBufferBytes} above 0 is
+   * asked for as SO_RCVBUF; when the kernel gives less, a warning names {@code owner} (e.g.
+   * {@code udp gate "g"}) and the key.
    */
-  public static DatagramChannel newSocket(Vertx vertx, InetAddress address, boolean reusePort, int maxDatagramSize) {
+  public static DatagramChannel newSocket(Vertx vertx, InetAddress address, boolean reusePort, int maxDatagramSize,
+                                          int receiveBufferBytes, String owner) {
     DatagramChannel channel = VertxChannels.datagramChannel(vertx, address instanceof Inet6Address, reusePort);
     channel.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(maxDatagramSize + 1));
     channel.config().setWriteBufferWaterMark(WATER_MARK);
+    if (receiveBufferBytes > 0) {
+      channel.config().setReceiveBufferSize(receiveBufferBytes);
+      int granted = receiveBuffer(channel);
+      if (granted < receiveBufferBytes) {
+        LOG.warning(() -> owner + ": the kernel gave its socket a receive buffer of " + granted
+            + " bytes, not the " + receiveBufferBytes + " of receiveBufferBytes (Linux caps it at net.core.rmem_max)");
+      }
+    }
     return channel;
+  }
+
+  /**
+   * The receive buffer the kernel granted the socket. Linux reports twice what it granted (the
+   * other half is its bookkeeping); the JDK, under Netty's NIO channels, halves that back, and
+   * Netty's native channels (Linux only) report it as it is.
+   */
+  static int receiveBuffer(DatagramChannel channel) {
+    int reported = channel.config().getReceiveBufferSize();
+    return LINUX && !(channel instanceof NioDatagramChannel) ? reported / 2 : reported;
   }
 
   public static Future<Void> register(EventLoop loop, DatagramChannel channel) {

@@ -208,29 +208,11 @@ class HandshakeStagesTest {
 
   @Test
   void aRefusalIsLoggedWithTheKeywordItRefusedEscaped() {
-    java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(io.asockio.impl.core.RefusalLog.class.getName());
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.addHandler(capture);
-    try (Embedded e = server(AsockioConfig.of(TCP).withPolicies(new Policies(Policies.Unexpected.REFUSE, Policies.Takeover.REPLACE)))) {
+    try (io.asockio.testing.LogCapture log = io.asockio.testing.LogCapture.of(io.asockio.impl.core.RefusalLog.class);
+         Embedded e = server(AsockioConfig.of(TCP).withPolicies(new Policies(Policies.Unexpected.REFUSE, Policies.Takeover.REPLACE)))) {
       e.in(Embedded.frame("evil\u202e\ngpj"));
       assertEquals(List.of("ERR unknown keyword"), e.outFrames());
-    } finally {
-      log.removeHandler(capture);
+      assertEquals(List.of("refused \"evil\\u202e\\x0agpj\" from 127.0.0.1:40000 via gate tcp: unknown keyword"), log.messages());
     }
-    assertEquals(List.of("refused \"evil\\u202e\\x0agpj\" from 127.0.0.1:40000 via gate tcp: unknown keyword"), lines);
   }
 }

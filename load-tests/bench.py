@@ -298,14 +298,42 @@ def jit_state(server):
         return None
 
 
+def steal_ms():
+    """Time the hypervisor took from the server's and the load's CPU so far (/proc/stat's steal, 10 ms ticks), or None."""
+    try:
+        with open("/proc/stat") as f:
+            cpus = {l.split()[0]: l.split() for l in f if l.startswith("cpu")}
+        tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+        return tuple(int(cpus["cpu" + c][8]) * tick_ms for c in (SERVER_CPU, LOAD_CPU))
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+
+
+def gc_state(server):
+    """(collections, seconds spent collecting) of a JVM server so far (jstat -gc), or None."""
+    try:
+        out = subprocess.run(["jstat", "-gc", str(server.proc.pid)], capture_output=True, text=True, timeout=30).stdout
+        names, values = (line.split() for line in out.splitlines()[:2])
+        gc = dict(zip(names, values))
+        return int(gc["YGC"]) + int(gc["FGC"]), float(gc["GCT"])
+    except (OSError, KeyError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
 def jit_wrk(server, size, conns, secs):
-    """warmed_wrk, with what the server's JIT compiled during the measured run (jit_methods, jit_s)."""
+    """warmed_wrk, with what the server's JIT compiled during the measured run (jit_methods, jit_s), its collections
+    (gcs, gc_ms) and the time the hypervisor stole from the server's and the load's core meanwhile (steal_ms,
+    load_steal_ms)."""
     wrk(server.port, size, conns, WARM)
-    before = jit_state(server)
+    before, gc_before, stolen_before = jit_state(server), gc_state(server), steal_ms()
     r = wrk(server.port, size, conns, secs)
-    after = jit_state(server)
+    after, gc_after, stolen_after = jit_state(server), gc_state(server), steal_ms()
     if before and after:
         r["jit_methods"], r["jit_s"] = after[0] - before[0], round(after[1] - before[1], 3)
+    if gc_before and gc_after:
+        r["gcs"], r["gc_ms"] = gc_after[0] - gc_before[0], round((gc_after[1] - gc_before[1]) * 1000, 1)
+    if stolen_before and stolen_after:
+        r["steal_ms"], r["load_steal_ms"] = (round(a - b) for a, b in zip(stolen_after, stolen_before))
     return r
 
 
@@ -971,7 +999,9 @@ def recheck(results, record):
                     point = {"scenario": "http-recheck", "system": name, "size": size, "connections": conns,
                              "requests_per_s": median(v), "values": v,
                              "p99_us": median(tails) if tails else None, "p99_values": p99,
-                             "p99_pooled_us": pooled_percentile(rs), "jit_s_values": [r.get("jit_s") for r in rs]}
+                             "p99_pooled_us": pooled_percentile(rs), "jit_s_values": [r.get("jit_s") for r in rs],
+                             "steal_ms_values": [r.get("steal_ms") for r in rs], "load_steal_ms_values": [r.get("load_steal_ms") for r in rs],
+                             "gcs_values": [r.get("gcs") for r in rs], "gc_ms_values": [r.get("gc_ms") for r in rs]}
                     if latency:
                         point["round_s"] = secs
                     if name in settled:

@@ -186,6 +186,11 @@ def write(results, out_dir):
                     label, cond, fmt(a[field]), fmt(n and n[field]), ratio, paired,
                     " ".join(fmt(v) for v in a["values"]), " ".join(fmt(v) for v in n["values"]) if n else "-"))
         tails = [(key, by) for key, by in grouped.items() if key[0] == "http" and by.get("netty", {}).get("p99_us")]
+
+        def stolen(p):
+            """Each round's steal on the server's core / the load's, or "-" before it was recorded."""
+            pairs = list(zip(p.get("steal_ms_values") or [], p.get("load_steal_ms_values") or []))
+            return " ".join("-" if s is None else "%d/%d" % (s, l) for s, l in pairs) or "-"
         if tails:
             # Older runs did not record a round's length: theirs were as long as a pass's point.
             lengths = sorted({by["netty"].get("round_s") for _, by in tails} - {None})
@@ -194,10 +199,12 @@ def write(results, out_dir):
                       "(1 KiB with 1, 10 and 200 connections are always measured again, in both styles: the latency goal; "
                       "their rounds last %s; each server first runs such a point until its JIT is quiet, \"settle runs\" asockio / raw Netty; "
                       "\"JIT s\" is what asockio's server compiled in each measured round; \"pooled\" is the p99 over every "
-                      "request of the rounds, from each round's count and percentiles):") % round_s, "",
+                      "request of the rounds, from each round's count and percentiles; \"steal ms\" is the time the hypervisor took "
+                      "from the server's core during each round, server and load core where recorded):") % round_s, "",
                       "| condition | style | asockio p99 us | raw Netty p99 us | ratio | pooled p99 asockio / raw Netty us | pooled ratio "
-                      "| asockio rounds | raw Netty rounds | settle runs | JIT s in asockio's rounds |",
-                      "|---|---|---|---|---|---|---|---|---|---|---|"]
+                      "| asockio rounds | raw Netty rounds | settle runs | JIT s in asockio's rounds | steal ms in asockio's rounds "
+                      "| steal ms in raw Netty's rounds |",
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
             for (scenario, cond), by in tails:
                 n = by["netty"]
                 for role, style in (("asockio", "inline"), ("plain", "plain")):
@@ -207,11 +214,11 @@ def write(results, out_dir):
                                    + ("" if a.get("settled") else " (not quiet)")) if "settle_runs" in a else "-"
                         jit = " ".join("-" if v is None else "%.2f" % v for v in a.get("jit_s_values") or []) or "-"
                         pa, pn = a.get("p99_pooled_us"), n.get("p99_pooled_us")
-                        lines.append("| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s |" % (
+                        lines.append("| %s | %s | %s | %s | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                             cond, style, fmt(a["p99_us"]), fmt(n["p99_us"]), a["p99_us"] / n["p99_us"],
                             "%s / %s" % (fmt(pa), fmt(pn)) if pa and pn else "-", "%.2f" % (pa / pn) if pa and pn else "-",
                             " ".join(fmt(v) for v in a["p99_values"]), " ".join(fmt(v) for v in n["p99_values"]),
-                            settled, jit))
+                            settled, jit, stolen(a), stolen(n)))
         with_metrics = [(key, by) for key, by in grouped.items() if "metrics" in by]
         if with_metrics:
             lines += ["", "With metrics on, in the same rounds:", "",

@@ -19,8 +19,8 @@ import io.vertx.core.json.JsonObject;
  *                  processor serves them), or null
  * @param announce  whether each client of this gate gets an {@code asockio.client.<name>} bus address, a
  *                  directory record and {@code connected}/{@code disconnected} events; without them a client
- *                  is reached through this node's direct API (and {@code asockio.send} here) only, and a
- *                  connection costs less to open and close
+ *                  is reached through this node's direct API (and {@code asockio.send} here) only, and its
+ *                  connection opens and closes without touching the bus or SharedData
  */
 public record GateConfig(String name, Endpoint endpoint, Mode mode, int instances, boolean reusePort, String processor,
                          GateLimits limits, String deliverTo, boolean announce) {

@@ -38,9 +38,11 @@ class ExamplesIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inline", "plain"})
-  void httpServerInBothStylesWithKeepAliveAndPipelining(String style) throws Exception {
-    try (ChildJvm example = ChildJvm.startExample("HttpServer.java", style, "0")) {
+  @ValueSource(strings = {"inline", "plain", "inline quiet"})
+  void httpServerInBothStylesWithKeepAliveAndPipelining(String variant) throws Exception {
+    String style = variant.split(" ")[0];
+    String[] args = variant.endsWith("quiet") ? new String[] {style, "0", "1", "quiet"} : new String[] {style, "0"};
+    try (ChildJvm example = ChildJvm.startExample("HttpServer.java", args)) {
       int port = Integer.parseInt(example.awaitLine("http \\(" + style + "\\) listening on 127\\.0\\.0\\.1:(\\d+)", START).group(1));
       try (Socket s = new Socket("127.0.0.1", port)) {
         s.setSoTimeout(10_000);

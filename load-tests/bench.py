@@ -397,10 +397,10 @@ def reach_each(shares, send, label):
 
 
 def udp_receive_buffer_cap():
-    """What one UDP socket may ask for here (net.core.rmem_max), or 0 where unknown."""
+    """What one UDP socket may ask for here (net.core.rmem_max, within the key's 1 GiB), or 0 where unknown."""
     try:
         with open("/proc/sys/net/core/rmem_max") as f:
-            return int(f.read())
+            return min(int(f.read()), 1 << 30)
     except (OSError, ValueError):
         return 0
 

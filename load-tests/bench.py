@@ -288,13 +288,22 @@ def warmed_wrk(port, size, conns, secs, close=False):
     return wrk(port, size, conns, secs, close)
 
 
+def jstat(server, option):
+    """The first row of `jstat <option>` for a JVM server, by column name, or None (not a JVM, or gone)."""
+    try:
+        out = subprocess.run(["jstat", option, str(server.proc.pid)], capture_output=True, text=True, timeout=30).stdout
+        names, values = (line.split() for line in out.splitlines()[:2])
+        return dict(zip(names, values))
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+
+
 def jit_state(server):
     """(methods compiled, seconds spent compiling) of a JVM server so far (jstat -compiler), or None."""
+    row = jstat(server, "-compiler")
     try:
-        out = subprocess.run(["jstat", "-compiler", str(server.proc.pid)], capture_output=True, text=True, timeout=30).stdout
-        fields = out.splitlines()[1].split()
-        return int(fields[0]), float(fields[3])
-    except (OSError, IndexError, ValueError, subprocess.TimeoutExpired):
+        return int(row["Compiled"]), float(row["Time"])
+    except (TypeError, KeyError, ValueError):
         return None
 
 
@@ -311,12 +320,10 @@ def steal_ms():
 
 def gc_state(server):
     """(collections, seconds spent collecting) of a JVM server so far (jstat -gc), or None."""
+    row = jstat(server, "-gc")
     try:
-        out = subprocess.run(["jstat", "-gc", str(server.proc.pid)], capture_output=True, text=True, timeout=30).stdout
-        names, values = (line.split() for line in out.splitlines()[:2])
-        gc = dict(zip(names, values))
-        return int(gc["YGC"]) + int(gc["FGC"]), float(gc["GCT"])
-    except (OSError, KeyError, ValueError, subprocess.TimeoutExpired):
+        return int(row["YGC"]) + int(row["FGC"]), float(row["GCT"])
+    except (TypeError, KeyError, ValueError):
         return None
 
 
@@ -999,9 +1006,8 @@ def recheck(results, record):
                     point = {"scenario": "http-recheck", "system": name, "size": size, "connections": conns,
                              "requests_per_s": median(v), "values": v,
                              "p99_us": median(tails) if tails else None, "p99_values": p99,
-                             "p99_pooled_us": pooled_percentile(rs), "jit_s_values": [r.get("jit_s") for r in rs],
-                             "steal_ms_values": [r.get("steal_ms") for r in rs], "load_steal_ms_values": [r.get("load_steal_ms") for r in rs],
-                             "gcs_values": [r.get("gcs") for r in rs], "gc_ms_values": [r.get("gc_ms") for r in rs]}
+                             "p99_pooled_us": pooled_percentile(rs),
+                             **{k + "_values": [r.get(k) for r in rs] for k in ("jit_s", "steal_ms", "load_steal_ms", "gcs", "gc_ms")}}
                     if latency:
                         point["round_s"] = secs
                     if name in settled:

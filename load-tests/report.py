@@ -327,18 +327,23 @@ def write(results, out_dir):
                       p.get("directory_size", "-"), p["all_reached_by_name"], p["by_name_s"], p.get("all_reached_by_bus", "-"),
                       "%.2f" % p["by_bus_s"] if "by_bus_s" in p else "-", p.get("bus_replies_ok", "-")), ""]
 
+    def reached_each(p, direct, bus):
+        """How one message by name to each of many clients fared, directly and through the bus."""
+        return ("one message by name to each through %s: all reached: %s in %.2f s; through %s: all reached: %s in %.2f s "
+                "(%s replies OK)." % (direct, p["all_reached_by_name"], p["by_name_s"], bus, p["all_reached_by_bus"],
+                                      p["by_bus_s"], p["bus_replies_ok"]))
+
     for p in [p for p in points if p["scenario"] == "many-clients-cluster"]:
         lines += ["## Many named clients on clustered nodes of this machine, sharing one port", "",
                   "%d named clients on %d clustered nodes (SO_REUSEPORT spread them %s), from %d client processes: all "
                   "connected: %s in %.2f s; directory complete (every name reachable cluster-wide): %s after %.2f s with %d records; "
                   "heap in use after a GC %.0f MiB over all nodes (%.1f KiB per client, Hazelcast's share included), RSS %.0f MiB "
-                  "(%s per node); one message by name to each through every node's direct API: all reached: %s in %.2f s; "
-                  "through the event bus from one node: all reached: %s in %.2f s (%s replies OK)." % (
+                  "(%s per node); " % (
                       p["clients"], p["nodes"], "/".join(str(n) for n in p["clients_per_node"]), p["client_processes"],
                       p["all_connected"], p["connect_s"], p.get("directory_complete", p["directory_size"] >= p["clients"]),
                       p["directory_complete_s"], p["directory_size"], p["heap_mib"],
-                      p["heap_kib_per_client"], p["rss_mib"], "/".join(str(n) for n in p["rss_per_node_mib"]),
-                      p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
+                      p["heap_kib_per_client"], p["rss_mib"], "/".join(str(n) for n in p["rss_per_node_mib"]))
+                  + reached_each(p, "every node's direct API", "the event bus from one node"), ""]
 
     def receive_buffer(asked):
         if asked is None:  # runs before the key existed
@@ -351,12 +356,12 @@ def write(results, out_dir):
                   "from %d client processes: all got OK: %s in %.2f s (%d keywords sent, the lost ones said again; the gate's "
                   "socket asked for a receive buffer of %s); heap in "
                   "use after a GC %.0f MiB, %.2f KiB per client (%.2f KiB beyond the node's baseline of %.1f MiB); RSS %.0f MiB "
-                  "(%.0f before the clients); directory %d records; one message by name to each through the direct API: all "
-                  "reached: %s in %.2f s; through the event bus: all reached: %s in %.2f s (%d replies OK)." % (
+                  "(%.0f before the clients); directory %d records; " % (
                       p["clients"], p["server_fds"], p["client_processes"], p["all_connected"], p["connect_s"],
-                      p["keywords_sent"], receive_buffer(p.get("gate_receive_buffer_bytes")), p["heap_mib"], p["heap_kib_per_client"], p["heap_kib_per_client_beyond_baseline"],
-                      p["heap_baseline_mib"], p["rss_mib"], p["rss_baseline_mib"], p["directory_size"],
-                      p["all_reached_by_name"], p["by_name_s"], p["all_reached_by_bus"], p["by_bus_s"], p["bus_replies_ok"]), ""]
+                      p["keywords_sent"], receive_buffer(p.get("gate_receive_buffer_bytes")), p["heap_mib"], p["heap_kib_per_client"],
+                      p["heap_kib_per_client_beyond_baseline"], p["heap_baseline_mib"], p["rss_mib"], p["rss_baseline_mib"],
+                      p["directory_size"])
+                  + reached_each(p, "the direct API", "the event bus"), ""]
 
     huge = [p for p in points if p["scenario"] == "huge-message"]
     if huge:

@@ -9,11 +9,13 @@ import io.asockio.api.IoIterationResult;
 import io.asockio.api.SendException;
 import io.asockio.config.AccessConfig;
 import io.asockio.config.AsockioConfig;
+import io.asockio.config.Endpoint;
 import io.asockio.config.GateConfig;
 import io.asockio.demo.EchoProcessor;
 import io.asockio.testing.Await;
 import io.asockio.testing.FrameClient;
 import io.asockio.testing.GeneratedStream;
+import io.asockio.testing.LogCapture;
 import io.asockio.testing.NodeFixture;
 import io.asockio.testing.UdpPeer;
 import io.vertx.core.buffer.Buffer;
@@ -260,15 +262,21 @@ class UdpGateTest {
     }
   }
 
+  /** Two instances on one port; asked for a receive buffer past the kernel's cap, the gate says so once, not once per socket. */
   @Test
   void instancesShareThePortWithReusePort() throws Exception {
-    GateConfig gate = echo("udp").withInstances(2);
+    GateConfig gate = echo("udp").withInstances(2).withReceiveBufferBytes(Endpoint.MAX_RECEIVE_BUFFER_BYTES);
     if (!fixture.vertx.isNativeTransportEnabled()) {
       Throwable err = assertThrows(Throwable.class, () -> fixture.start(AsockioConfig.of(gate)));
       assertTrue(String.valueOf(err.getMessage()).contains("needs native epoll"), String.valueOf(err.getMessage()));
       return;
     }
-    Asockio node = fixture.start(AsockioConfig.of(gate));
+    Asockio node;
+    try (LogCapture log = LogCapture.of("io.asockio.impl.udp.DatagramSockets")) {
+      node = fixture.start(AsockioConfig.of(gate));
+      assertEquals(1, log.messages().stream().filter(w -> w.startsWith("udp gate \"udp\": the kernel gave")).count(),
+          log.messages().toString());
+    }
     List<UdpPeer> peers = new ArrayList<>();
     try {
       for (int i = 0; i < 8; i++) {

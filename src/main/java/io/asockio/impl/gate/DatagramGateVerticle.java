@@ -53,8 +53,9 @@ public final class DatagramGateVerticle extends VerticleBase {
   public Future<?> start() {
     boolean framed = gate.mode() == GateConfig.Mode.FRAMED;
     return DatagramSockets.resolve(vertx, gate.host()).compose(address -> {
+      // Every instance's socket gets the same grant: the first one says when it falls short.
       channel = DatagramSockets.newSocket(vertx, address, reusePort, gate.maxDatagramSize(), gate.receiveBufferBytes(),
-          "udp gate \"" + gate.name() + "\"");
+          instance == 0 ? "udp gate \"" + gate.name() + "\"" : null);
       socket = new DatagramSocketHandler(channel, framed, gate.maxDatagramSize(), node.config().limits().maxKeywordLength(),
           gate.limits().idleTimeoutMs(), node.counters(), peer -> Pipelines.accept(node, gate, instance, peer.pipeline(), ChannelEnd.NAME,
               context, PeerFacts.of(peer.remote())));

@@ -50,7 +50,8 @@ public final class DatagramSockets {
    * {@code maxDatagramSize} bytes, plus one byte: a datagram that fills the buffer was longer
    * than allowed (the kernel cut it) and is dropped. A {@code receiveBufferBytes} above 0 is
    * asked for as SO_RCVBUF; when the kernel gives less, a warning names {@code owner} (e.g.
-   * {@code udp gate "g"}) and the key.
+   * {@code udp gate "g"}) and the key ({@code owner} null: no warning, another socket of the same
+   * gate gave it).
    */
   public static DatagramChannel newSocket(Vertx vertx, InetAddress address, boolean reusePort, int maxDatagramSize,
                                           int receiveBufferBytes, String owner) {
@@ -60,7 +61,7 @@ public final class DatagramSockets {
     if (receiveBufferBytes > 0) {
       channel.config().setReceiveBufferSize(receiveBufferBytes);
       int granted = receiveBuffer(channel);
-      if (granted < receiveBufferBytes) {
+      if (granted < receiveBufferBytes && owner != null) {
         LOG.warning(() -> owner + ": the kernel gave its socket a receive buffer of " + granted
             + " bytes, not the " + receiveBufferBytes + " of receiveBufferBytes (Linux caps it at net.core.rmem_max)");
       }

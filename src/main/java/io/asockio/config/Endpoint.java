@@ -49,6 +49,36 @@ public record Endpoint(GateConfig.Transport transport, String host, int port, St
       .add(MAX_DATAGRAM, e -> e.transport == GateConfig.Transport.UDP ? e.maxDatagramSize : null)
       .add(RECEIVE_BUFFER, e -> e.transport == GateConfig.Transport.UDP ? e.receiveBufferBytes : null);
 
+  /**
+   * Checks what the JSON reader checks by key, for endpoints built in code: a wither that does
+   * not apply to the transport is an error, not a setting silently ignored.
+   *
+   * @throws IllegalArgumentException naming the field and the allowed values
+   */
+  public Endpoint {
+    if (transport == null) {
+      throw new IllegalArgumentException("an endpoint needs a transport (tcp, udp, unix or process)");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port: expected 0..65535, got " + port);
+    }
+    String over = " (" + transport.name().toLowerCase(java.util.Locale.ROOT) + ")";
+    if (transport == GateConfig.Transport.UDP) {
+      if (maxDatagramSize < 1 || maxDatagramSize > MAX_DATAGRAM_SIZE) {
+        throw new IllegalArgumentException("maxDatagramSize: expected 1.." + MAX_DATAGRAM_SIZE + ", got " + maxDatagramSize);
+      }
+      if (receiveBufferBytes < 0 || receiveBufferBytes > MAX_RECEIVE_BUFFER_BYTES) {
+        throw new IllegalArgumentException("receiveBufferBytes: expected 0.." + MAX_RECEIVE_BUFFER_BYTES + ", got " + receiveBufferBytes);
+      }
+    } else if (maxDatagramSize != 0 || receiveBufferBytes != 0) {
+      throw new IllegalArgumentException((maxDatagramSize != 0 ? "maxDatagramSize" : "receiveBufferBytes")
+          + ": only for transport udp, not over this endpoint" + over);
+    }
+    if (tls != null && transport != GateConfig.Transport.TCP) {
+      throw new IllegalArgumentException("tls: only for transport tcp, not over this endpoint" + over);
+    }
+  }
+
   /** A TCP endpoint. */
   public static Endpoint tcp(String host, int port) {
     return new Endpoint(GateConfig.Transport.TCP, host, port, null, null, 0, 0);

@@ -130,16 +130,17 @@ public record GateConfig(String name, Endpoint endpoint, Mode mode, int instance
     return new GateConfig(name, endpoint.withPort(newPort), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
+  /** TCP only (an IllegalArgumentException on other transports). */
   public GateConfig withTls(TlsConfig newTls) {
     return new GateConfig(name, endpoint.withTls(newTls), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
-  /** UDP: the largest message one datagram carries. */
+  /** UDP: the largest message one datagram carries, 1..65,527 (an IllegalArgumentException otherwise, and on other transports). */
   public GateConfig withMaxDatagramSize(int bytes) {
     return new GateConfig(name, endpoint.withMaxDatagramSize(bytes), mode, instances, reusePort, processor, limits, deliverTo, announce);
   }
 
-  /** UDP: the socket's receive buffer to ask for (0: the system's default). */
+  /** UDP: the socket's receive buffer to ask for, 0..1 GiB (0: the system's default; an IllegalArgumentException on other transports). */
   public GateConfig withReceiveBufferBytes(int bytes) {
     return new GateConfig(name, endpoint.withReceiveBufferBytes(bytes), mode, instances, reusePort, processor, limits, deliverTo,
         announce);

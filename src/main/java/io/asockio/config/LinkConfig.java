@@ -180,11 +180,12 @@ public record LinkConfig(String name, Endpoint endpoint, String keyword, GateCon
     return new LinkConfig(name, endpoint, keyword, mode, reconnect, offlineQueueMessages, className, process);
   }
 
+  /** TCP only (an IllegalArgumentException on other transports). */
   public LinkConfig withTls(TlsConfig newTls) {
     return new LinkConfig(name, endpoint.withTls(newTls), keyword, mode, reconnect, offlineQueueMessages, processor, process);
   }
 
-  /** UDP: the socket's receive buffer to ask for (0: the system's default). */
+  /** UDP: the socket's receive buffer to ask for, 0..1 GiB (0: the system's default; an IllegalArgumentException on other transports). */
   public LinkConfig withReceiveBufferBytes(int bytes) {
     return new LinkConfig(name, endpoint.withReceiveBufferBytes(bytes), keyword, mode, reconnect, offlineQueueMessages, processor,
         process);

@@ -99,6 +99,33 @@ class ConfigTest {
         .put("name", "t").put("port", 1).put("announce", "no"))));
   }
 
+  /** What JSON refuses by key, the withers refuse too: a UDP-only or TCP-only setting on another transport, a value out of range. */
+  @Test
+  void endpointsBuiltInCodeAreCheckedLikeJson() {
+    assertBadEndpoint("receiveBufferBytes: only for transport udp, not over this endpoint (tcp)",
+        () -> GateConfig.tcp("t", "127.0.0.1", 0).withReceiveBufferBytes(1 << 20));
+    assertBadEndpoint("maxDatagramSize: only for transport udp, not over this endpoint (unix)",
+        () -> GateConfig.unix("u", "/tmp/x.sock").withMaxDatagramSize(1000));
+    assertBadEndpoint("receiveBufferBytes: only for transport udp, not over this endpoint (tcp)",
+        () -> LinkConfig.tcp("l", "127.0.0.1", 1).withReceiveBufferBytes(1 << 20));
+    assertBadEndpoint("tls: only for transport tcp, not over this endpoint (udp)",
+        () -> GateConfig.udp("u", "127.0.0.1", 0).withTls(TlsConfig.serverPkcs12(Path.of("server.p12"), "x")));
+    assertBadEndpoint("receiveBufferBytes: expected 0..1073741824, got -1",
+        () -> GateConfig.udp("u", "127.0.0.1", 0).withReceiveBufferBytes(-1));
+    assertBadEndpoint("maxDatagramSize: expected 1..65527, got 70000",
+        () -> GateConfig.udp("u", "127.0.0.1", 0).withMaxDatagramSize(70_000));
+    assertBadEndpoint("port: expected 0..65535, got 65536", () -> GateConfig.tcp("t", "127.0.0.1", 65_536));
+    // In range and on the right transport, as JSON reads them.
+    GateConfig udp = GateConfig.udp("u", "127.0.0.1", 0).withReceiveBufferBytes(1 << 20).withMaxDatagramSize(1000);
+    assertEquals(1 << 20, udp.receiveBufferBytes());
+    assertEquals(udp, AsockioConfig.fromJson(AsockioConfig.of(udp).toJson()).gates().get(0));
+  }
+
+  static void assertBadEndpoint(String message, org.junit.jupiter.api.function.Executable build) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
+    assertEquals(message, e.getMessage());
+  }
+
   @Test
   void processLinksNameTheirCommand() {
     JsonObject json = new JsonObject().put("gates", new JsonArray()).put("links", new JsonArray().add(new JsonObject()

@@ -106,7 +106,10 @@ class ClusterIT {
       try {
         List<JsonObject> events = new CopyOnWriteArrayList<>();
         vertx.eventBus().<JsonObject>consumer(BusAddresses.EVENTS, m -> events.add(m.body())).completion().await();
-        Asockio here = Asockio.start(vertx, AsockioConfig.of().withCluster(cluster(name))).await();
+        Asockio here = Asockio.start(vertx, AsockioConfig.of(
+            GateConfig.tcp("tcp", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()),
+            GateConfig.tcp("quiet", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()).withAnnounce(false))
+            .withCluster(cluster(name))).await();
         assertTrue(!here.nodeId().equals(otherNode));
 
         FrameClient alice = FrameClient.named("127.0.0.1", port, "alice");
@@ -133,6 +136,35 @@ class ClusterIT {
         }
         SendException unknown = assertThrows(SendException.class, () -> here.send("nobody-" + name, Buffer.buffer("x")).await());
         assertEquals(SendException.Reason.UNKNOWN_CLIENT, unknown.reason());
+
+        // A name that connects on another node takes over the connection here (takeover: replace), unless that one came
+        // through a gate that does not announce its clients: such a name is this node's alone, both ways.
+        try (FrameClient carol = FrameClient.named("127.0.0.1", port, "carol");
+             FrameClient quietCarol = FrameClient.named("127.0.0.1", here.port("quiet"), "carol");
+             FrameClient bob = FrameClient.named("127.0.0.1", here.port("tcp"), "bob")) {
+          Await.until("carol's record from the other node", () -> here.directory().lookup("carol").await() != null);
+          vertx.eventBus().request(BusAddresses.client("carol"), "to the other node's carol").await();
+          assertEquals("to the other node's carol", carol.readText(), "the quiet carol here took nothing over");
+          Await.until("bob's record from this node", () -> {
+            JsonObject r = here.directory().lookup("bob").await();
+            return r != null && here.nodeId().equals(r.getString("node"));
+          });
+          try (FrameClient carolAgain = FrameClient.named("127.0.0.1", port, "carol")) {
+            assertTrue(carol.awaitClosed(), "replaced on its own node");
+            Await.until("the other node's second connected event for carol", () -> events.stream()
+                .filter(e -> e.getString("type").equals("connected") && "carol".equals(e.getString("name"))).count() >= 2);
+            // This node hears the other's events in order: once bob's is acted on, carol's was too.
+            try (FrameClient bobThere = FrameClient.named("127.0.0.1", port, "bob")) {
+              assertTrue(bob.awaitClosed(), "bob here taken over by bob on the other node");
+              Await.until("bob's record moved to the other node", () -> {
+                JsonObject r = here.directory().lookup("bob").await();
+                return r != null && otherNode.equals(r.getString("node"));
+              });
+              quietCarol.sendFrame("still here");
+              assertEquals("still here", quietCarol.readText(), "the quiet carol here was not taken over");
+            }
+          }
+        }
 
         // kill -9: no goodbye. The survivor removes its records and says so.
         other.process().destroyForcibly();
@@ -162,7 +194,10 @@ class ClusterIT {
       Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster(name))).await();
       List<FrameClient> clients = new ArrayList<>();
       try {
-        Asockio here = Asockio.start(vertx, AsockioConfig.of().withCluster(cluster(name))).await();
+        Asockio here = Asockio.start(vertx, AsockioConfig.of(
+            GateConfig.tcp("tcp", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()),
+            GateConfig.tcp("quiet", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()).withAnnounce(false))
+            .withCluster(cluster(name))).await();
         Set<String> nodes = new HashSet<>();
         for (int i = 0; i < 60 && (nodes.size() < 2 || i < 10); i++) {
           String client = "c" + i;

@@ -19,7 +19,9 @@ import java.util.logging.Logger;
 
 /**
  * Cluster housekeeping. A name connected on another node takes over a local connection of
- * that name (policy {@code takeover: replace}); when the member list changes, the member with
+ * that name (policy {@code takeover: replace}) unless the local one came through a gate that
+ * does not announce its clients: such a name is this node's alone, as it never takes over a
+ * connection elsewhere either; when the member list changes, the member with
  * the smallest id removes the directory records of nodes that left, with their events; after a
  * member left, every node writes again those of its own records that the directory lost with
  * that member's partitions.
@@ -75,7 +77,7 @@ final class ClusterJanitor {
     }
     ClientRecord record = registry.byName(event.getString("name"));
     NodeConnection local = record == null ? null : record.connection();
-    if (local != null) {
+    if (local != null && local.announced()) {
       LOG.info(() -> "client " + event.getString("name") + " connected on node " + event.getString("node")
           + ": closing its connection here");
       local.close(new CloseReason(CloseCause.TAKEN_OVER, "by a connection on another node"));

@@ -75,6 +75,11 @@ abstract class ConnectionIdentity implements NodeConnection {
   }
 
   @Override
+  public boolean announced() {
+    return origin.announce();
+  }
+
+  @Override
   public int instance() {
     return instance;
   }

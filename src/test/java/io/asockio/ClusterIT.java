@@ -194,10 +194,7 @@ class ClusterIT {
       Vertx vertx = Clustering.vertx(AsockioConfig.of().withCluster(cluster(name))).await();
       List<FrameClient> clients = new ArrayList<>();
       try {
-        Asockio here = Asockio.start(vertx, AsockioConfig.of(
-            GateConfig.tcp("tcp", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()),
-            GateConfig.tcp("quiet", "127.0.0.1", 0).withProcessor(EchoProcessor.class.getName()).withAnnounce(false))
-            .withCluster(cluster(name))).await();
+        Asockio here = Asockio.start(vertx, AsockioConfig.of().withCluster(cluster(name))).await();
         Set<String> nodes = new HashSet<>();
         for (int i = 0; i < 60 && (nodes.size() < 2 || i < 10); i++) {
           String client = "c" + i;

@@ -15,7 +15,7 @@ public interface NodeConnection extends ClientConnection {
   /** The gate's or link's processor class from the config, or null. */
   String configuredProcessor();
 
-  /** Whether its gate announces its clients (a link's connection always is): its name is known cluster-wide. */
+  /** Whether its gate announces its clients (links always do): then its name is known cluster-wide. */
   boolean announced();
 
   /** Event loop only: queues {@code messages} ahead of anything sent later (what was kept while offline). */

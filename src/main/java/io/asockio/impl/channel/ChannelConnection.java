@@ -344,7 +344,7 @@ public final class ChannelConnection extends ConnectionIdentity implements Outbo
       node.registry().release(client(), this);
     }
     if (was == State.OPEN) {
-      node.closed(this, reason, origin.announce());
+      node.closed(this, reason);
       handler.lost(reason);
       dial.lost(reason);
     }

@@ -127,7 +127,7 @@ final class Opening {
     }
     handler.connected();
     if (c.isOpen()) {
-      node.opened(c, c.origin.announce());
+      node.opened(c);
       record.flushOfflineTo(c);
     }
   }

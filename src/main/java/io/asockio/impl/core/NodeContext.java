@@ -154,8 +154,7 @@ public final class NodeContext {
       m.refused(gate, refusal);
     }
     refusalLog.log(text, line);
-    observers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
-    announcers.forEach(o -> observe(() -> o.refused(gate, transport, remoteAddress, text)));
+    everyObserver(o -> o.refused(gate, transport, remoteAddress, text));
   }
 
   /** An access rule denied a peer ({@code keyword} null: an anonymous one): counted and logged. */
@@ -166,31 +165,36 @@ public final class NodeContext {
         + (certificateCn != null ? " (certificate CN " + Printable.of(certificateCn) + ")" : ""));
   }
 
-  /** A connection opened; {@code announced}: its gate announces its clients (links always do). */
-  public void opened(ClientConnection connection, boolean announced) {
+  /** A connection opened; the announcers hear of it if its gate announces its clients (links always do). */
+  public void opened(NodeConnection connection) {
     counters.count(Counters.OPENED);
     LOG.fine(() -> "connected: " + connection.describe());
     observers.forEach(o -> observe(() -> o.opened(connection)));
-    if (announced) {
+    if (connection.announced()) {
       announcers.forEach(o -> observe(() -> o.opened(connection)));
     }
   }
 
-  /** An open connection ended; {@code announced} as when it opened. */
-  public void closed(ClientConnection connection, CloseReason reason, boolean announced) {
+  /** An open connection ended; the announcers hear of it as they heard of its opening. */
+  public void closed(NodeConnection connection, CloseReason reason) {
     counters.count(Counters.CLOSED);
     counters.count(reason.cause().counter());
     LOG.fine(() -> "disconnected: " + connection.describe() + " (" + reason + ")");
     observers.forEach(o -> observe(() -> o.closed(connection, reason)));
-    if (announced) {
+    if (connection.announced()) {
       announcers.forEach(o -> observe(() -> o.closed(connection, reason)));
     }
   }
 
   public void takenOver(ClientConnection replacing, ClientConnection replaced) {
     counters.count(Counters.TAKEOVER);
-    observers.forEach(o -> observe(() -> o.takenOver(replacing, replaced)));
-    announcers.forEach(o -> observe(() -> o.takenOver(replacing, replaced)));
+    everyObserver(o -> o.takenOver(replacing, replaced));
+  }
+
+  // Refusals and takeovers: the announcers hear of them whatever the gate (a refused peer was never a quiet client).
+  private void everyObserver(java.util.function.Consumer<ConnectionObserver> call) {
+    observers.forEach(o -> observe(() -> call.accept(o)));
+    announcers.forEach(o -> observe(() -> call.accept(o)));
   }
 
   private static void observe(Runnable call) {
